@@ -1,0 +1,44 @@
+# Luoshi — the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-test browser-deps lint bench migrate demo clean
+
+$(PY):
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "需要 Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)
+	$(PIP) install --quiet -e .
+
+install-test: $(PY)
+	$(PIP) install --quiet -e ".[test]"
+
+## make run: embedded mode — SQLite, Celery eager, demo data, http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Luoshi 已启动：http://$(HOST)/"
+	$(PY) manage.py runserver $(HOST)
+
+## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+test: install-test browser-deps
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile
+
+# Browser tests need Debian's chromium, CJK fonts and axe-core from npm.
+browser-deps:
+	@bash scripts/browser-deps.sh
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install-test
+	$(PY) -m pytest -p no:cacheprovider -m bench tests/bench -s -q
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media node_modules

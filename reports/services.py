@@ -1,0 +1,306 @@
+"""Writes for rounds and reports. Each function is the whole change: permission,
+validation, save, history — in one transaction. Views, API and jobs only call these.
+
+Status flow of a report::
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──accept──▶ accepted
+      ▲                  │                      │                    │
+      └──── returned ◀───┴──── send back ───────┘ return             └─ reopen (new version, with reason)
+"""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tasks.models import Assignment
+from units.models import UnitRole
+from units.selectors import access_for
+
+from .models import ProgressReport, RefusedEdit, ReportingRound, TargetValue
+
+Status = ProgressReport.Status
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+FIGURE_CEILING = Decimal("1e12")
+
+
+class StaleVersion(Exception):
+    """Someone saved the report after the caller loaded it; the caller's edit is kept aside."""
+
+    def __init__(self, report, refused_edit):
+        self.report = report
+        self.refused_edit = refused_edit
+        super().__init__(
+            _("该报告已被%(who)s于%(when)s修改（当前版本 %(version)s）。您的修改未覆盖对方内容，已另行保存，请刷新后核对再提交。")
+            % {
+                "who": report.updated_by or _("他人"),
+                "when": timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M"),
+                "version": report.version,
+            }
+        )
+
+
+# ---------------------------------------------------------------- rounds
+
+@transaction.atomic
+def create_round(*, plan, period_kind, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
+    """Open a reporting round and create the expected report slots (one per task and assigned unit)."""
+    rnd = ReportingRound(
+        plan=plan,
+        period_kind=period_kind,
+        period_label=period_label,
+        period_start=period_start,
+        period_end=period_end,
+        opens_on=opens_on,
+        due_on=due_on,
+    )
+    rnd.full_clean()
+    rnd.save()
+    ensure_report_slots(rnd)
+    return rnd
+
+
+def ensure_report_slots(rnd: ReportingRound) -> int:
+    """Create the missing draft reports of a round; safe to run again (returns how many were made)."""
+    existing = set(ProgressReport.objects.filter(round=rnd).values_list("task_id", "unit_id"))
+    wanted = Assignment.objects.filter(task__plan_id=rnd.plan_id).values_list("task_id", "unit_id")
+    new = [ProgressReport(round=rnd, task_id=t, unit_id=u) for t, u in wanted if (t, u) not in existing]
+    ProgressReport.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def due_date_for(report) -> datetime.date:
+    ext = report.round.extensions.filter(unit_id=report.unit_id).first()
+    return ext.due_on if ext else report.round.due_on
+
+
+# ---------------------------------------------------------------- checks
+
+def _require(condition, message):
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def _check_open(report):
+    if report.round.closed or report.task.plan.status == "closed":
+        raise ValidationError(_("该填报轮次已关闭，不能再修改。如需更正，请联系残工委办公室。"), code="closed")
+    if not Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id).exists():
+        raise ValidationError(_("该任务未分配给本单位，不能填报。"), code="not_assigned")
+
+
+def clean_figure(raw, target) -> Decimal:
+    """Parse and bound a reported cumulative figure; raise a Chinese message saying what to fix."""
+    label = f"{target.indicator}（{target.measure_unit}）"
+    try:
+        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("“%(label)s”的完成值必须是数字，收到的是“%(raw)s”。") % {"label": label, "raw": raw}) from None
+    if not value.is_finite():
+        raise ValidationError(_("“%(label)s”的完成值必须是数字。") % {"label": label})
+    if value < 0:
+        raise ValidationError(_("“%(label)s”的完成值不能为负数。") % {"label": label})
+    if target.measure_unit == "%" and value > 100:
+        raise ValidationError(_("“%(label)s”是百分比，完成值不能超过100。") % {"label": label})
+    factor = Decimal(getattr(settings, "LUOSHI_FIGURE_SANITY_FACTOR", 20))
+    bound = min(max(target.value * factor, Decimal(1000)), FIGURE_CEILING)
+    if value > bound:
+        raise ValidationError(
+            _("“%(label)s”的完成值 %(value)s 远超目标值 %(target)s，请核对是否多填了位数（上限 %(bound)s）。")
+            % {"label": label, "value": value.normalize(), "target": target.value.normalize(), "bound": bound.normalize()}
+        )
+    return value.quantize(Decimal("0.0001"))
+
+
+# ---------------------------------------------------------------- the reporter's edits
+
+def save_draft(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
+               next_steps: str = "", figures: dict | None = None, reason: str = "") -> ProgressReport:
+    """Save the narrative and figures of a report the user's unit is writing.
+
+    ``version`` is the version the user loaded; if someone saved since, the edit is kept
+    as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
+    ``figures`` maps target ids to a value or ``(value, note)``.
+    """
+    access = access_for(user)
+    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以修改该报告。"))
+    try:
+        return _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+    except _Stale as stale:
+        # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
+        refused = RefusedEdit.objects.create(
+            report=stale.current,
+            user=user,
+            based_on_version=version,
+            payload={
+                "progress": progress,
+                "problems": problems,
+                "next_steps": next_steps,
+                "figures": {str(k): str(v[0] if isinstance(v, tuple) else v) for k, v in (figures or {}).items()},
+            },
+        )
+        raise StaleVersion(stale.current, refused) from None
+
+
+class _Stale(Exception):
+    def __init__(self, current):
+        self.current = current
+
+
+@transaction.atomic
+def _save_draft_locked(report, user, version, progress, problems, next_steps, figures, reason):
+    current = ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
+    if current.version != version:
+        raise _Stale(current)
+    _check_open(current)
+    if current.status not in EDITABLE:
+        raise ValidationError(
+            _("该报告当前状态为“%(status)s”，不能修改。") % {"status": current.get_status_display()}, code="not_editable"
+        )
+    targets = {t.pk: t for t in current.task.targets.all()}
+    cleaned, errors = {}, []
+    for target_id, raw in figures.items():
+        value, note = raw if isinstance(raw, tuple) else (raw, "")
+        target = targets.get(int(target_id)) if str(target_id).isdigit() else None
+        if target is None:
+            errors.append(_("目标 %(id)s 不属于该任务。") % {"id": target_id})
+            continue
+        if value in (None, ""):
+            continue
+        try:
+            cleaned[target.pk] = (clean_figure(value, target), (note or "")[:500])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    current.progress, current.problems, current.next_steps = progress, problems, next_steps
+    current.updated_by = user
+    current.version += 1
+    if current.status == Status.RETURNED:
+        current.status = Status.DRAFT
+    try:
+        current.full_clean(exclude=["round", "task", "unit"])
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    current._change_reason = reason or _("保存草稿")
+    current.save()
+    for target_id, (value, note) in cleaned.items():
+        existing = TargetValue.objects.filter(report=current, target_id=target_id).first()
+        if existing is None:
+            TargetValue.objects.create(report=current, target_id=target_id, value=value, note=note)
+        elif existing.value != value or existing.note != note:
+            existing.value, existing.note = value, note
+            existing.save()
+    return current
+
+
+def _transition(report, user, *, to, reason, **stamps):
+    report.status = to
+    report.version += 1
+    report.updated_by = user
+    for field, value in stamps.items():
+        setattr(report, field, value)
+    report._change_reason = reason
+    report.save()
+    return report
+
+
+def _locked(report):
+    return ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
+
+
+@transaction.atomic
+def submit(*, report, user) -> ProgressReport:
+    """Send a report to the unit's approver (or straight to the office if the unit has none)."""
+    access = access_for(user)
+    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以提交该报告。"))
+    report = _locked(report)
+    _check_open(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("该报告已提交，不能重复提交。"), code="not_editable")
+    if not report.progress.strip():
+        raise ValidationError({"progress": [_("请填写“进展情况”后再提交。")]})
+    now = timezone.now()
+    has_approver = UnitRole.objects.filter(unit_id=report.unit_id, role=UnitRole.Role.APPROVER).exists()
+    if has_approver:
+        return _transition(report, user, to=Status.SUBMITTED, reason=_("提交单位审核"), submitted_at=now, submitted_by=user)
+    return _transition(
+        report, user, to=Status.APPROVED, reason=_("提交（本单位未设审核人，直接报送办公室）"),
+        submitted_at=now, submitted_by=user,
+    )
+
+
+@transaction.atomic
+def approve(*, report, user) -> ProgressReport:
+    """The unit's approver signs off: the report reaches the committee office."""
+    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以审核该报告。"))
+    report = _locked(report)
+    _check_open(report)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("只有“待单位审核”的报告可以审核通过。"), code="bad_status")
+    return _transition(report, user, to=Status.APPROVED, reason=_("单位审核通过"), approved_at=timezone.now(), approved_by=user)
+
+
+def _clean_comment(comment):
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": [_("退回时请写明退回原因，便于单位修改。")]})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": [_("退回意见不能超过2000字。")]})
+    return comment
+
+
+@transaction.atomic
+def send_back(*, report, user, comment) -> ProgressReport:
+    """The unit's approver returns the report to the reporter inside the unit."""
+    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以退回该报告。"))
+    comment = _clean_comment(comment)
+    report = _locked(report)
+    _check_open(report)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("只有“待单位审核”的报告可以由单位审核人退回。"), code="bad_status")
+    return _transition(report, user, to=Status.RETURNED, reason=_("单位审核退回：%(c)s") % {"c": comment}, review_comment=comment)
+
+
+@transaction.atomic
+def accept(*, report, user) -> ProgressReport:
+    """The committee office accepts the report; it becomes read-only and counts in roll-ups."""
+    report = _locked(report)
+    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以采纳报告。"))
+    if report.status != Status.APPROVED:
+        raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
+    return _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
+
+
+@transaction.atomic
+def return_report(*, report, user, comment) -> ProgressReport:
+    """The committee office returns the report to the unit with a comment."""
+    comment = _clean_comment(comment)
+    report = _locked(report)
+    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以退回报告。"))
+    if report.status != Status.APPROVED:
+        raise ValidationError(_("只有“待办公室审阅”的报告可以退回。"), code="bad_status")
+    return _transition(
+        report, user, to=Status.RETURNED, reason=_("办公室退回：%(c)s") % {"c": comment},
+        review_comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
+    )
+
+
+@transaction.atomic
+def reopen(*, report, user, reason) -> ProgressReport:
+    """Correct an accepted report: it becomes a draft again with a new version; the accepted one stays in history."""
+    report = _locked(report)
+    access = access_for(user)
+    _require(
+        access.is_reporter_of(report.unit_id) or access.is_office_of(report.task.plan.committee_id),
+        _("只有本单位填报人或残工委办公室可以更正已采纳的报告。"),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("更正已采纳的报告时请写明原因。")]})
+    _check_open(report)
+    if report.status != Status.ACCEPTED:
+        raise ValidationError(_("只有已采纳的报告需要更正；其他状态可直接修改。"), code="bad_status")
+    return _transition(report, user, to=Status.DRAFT, reason=_("更正：%(r)s") % {"r": reason})

@@ -1,0 +1,192 @@
+"""Work plans, their section tree, numbered tasks and the units assigned to them."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Committee, Unit
+
+
+class WorkPlanQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(period_start__lte=year, period_end__gte=year)
+
+
+class WorkPlan(models.Model):
+    """A committee's plan for a year (or five years): 重点工作任务, 工作要点, 规划, 分工表."""
+
+    class Kind(models.TextChoices):
+        KEY_TASKS = "key_tasks", _("重点工作任务")
+        WORK_POINTS = "work_points", _("工作要点")
+        FIVE_YEAR = "five_year", _("五年规划")
+        DIVISION_TABLE = "division_table", _("任务分工表")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CLOSED = "closed", _("已结束")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("标题"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.KEY_TASKS)
+    issuer = models.CharField(_("发文机关"), max_length=120, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=60, blank=True, help_text=_("如 吉政残工委发〔2021〕2号"))
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("起始年度"))
+    period_end = models.PositiveSmallIntegerField(_("截止年度"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级计划"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_plans",
+        help_text=_("本计划据以制定的上级残工委计划"),
+    )
+    source_file = models.FileField(_("原始文件"), upload_to="plans/%Y/", blank=True)
+    source_name = models.CharField(_("原始文件名"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工作计划")
+        verbose_name_plural = _("工作计划")
+        ordering = ["-period_start", "committee", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_start__gte=1949, period_end__lte=2100), name="plan_period_plausible"
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "doc_number"], condition=~Q(doc_number=""), name="plan_doc_number_unique"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="plan_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["committee", "period_start", "period_end"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def period_label(self):
+        if self.period_start == self.period_end:
+            return str(self.period_start)
+        return f"{self.period_start}—{self.period_end}"
+
+
+class Section(models.Model):
+    """A heading of the plan (一、… / （一）…); ``path`` joins the numbers from the top: 三/（一）."""
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级标题"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.CharField(_("序号"), max_length=20)
+    path = models.CharField(_("路径"), max_length=80)
+    title = models.CharField(_("标题"), max_length=300)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "path"], name="section_path_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+
+class TaskQuerySet(models.QuerySet):
+    def with_units(self):
+        return self.prefetch_related(
+            models.Prefetch("assignments", queryset=Assignment.objects.select_related("unit__successor"))
+        )
+
+    def assigned_to(self, unit_ids):
+        return self.filter(assignments__unit_id__in=unit_ids).distinct()
+
+
+class Task(models.Model):
+    """A numbered task of a plan, with the units responsible for it."""
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(
+        Section, verbose_name=_("章节"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    ref = models.CharField(_("序号"), max_length=20, help_text=_("文件中印出的任务编号，如 5 或 （三）"))
+    text = models.TextField(_("任务内容"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    all_member_units = models.BooleanField(
+        _("各成员单位参加"), default=False, help_text=_("文件写明“各成员单位”参加，不逐一列出")
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级任务"), null=True, blank=True, on_delete=models.CASCADE, related_name="subtasks"
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "section", "ref"], condition=Q(section__isnull=False), name="task_ref_unique_in_section"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "ref"], condition=Q(section__isnull=True), name="task_ref_unique_without_section"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="task_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}. {self.short_text}"
+
+    @property
+    def short_text(self):
+        head = self.text.split("。", 1)[0]
+        return head if len(head) <= 60 else head[:58] + "…"
+
+    def units_in_role(self, role):
+        return [a.unit for a in self.assignments.all() if a.role == role]
+
+    @property
+    def lead_units(self):
+        return self.units_in_role(Assignment.Role.LEAD)
+
+    @property
+    def participating_units(self):
+        return self.units_in_role(Assignment.Role.PARTICIPATING)
+
+
+class Assignment(models.Model):
+    """A unit's responsibility for a task: lead (牵头) or participating (参加)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("牵头单位")
+        PARTICIPATING = "participating", _("参加单位")
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("职责"), max_length=15, choices=Role.choices)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("任务分工")
+        verbose_name_plural = _("任务分工")
+        ordering = ["task", "role", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="assignment_unit_once_per_task")]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self):
+        return f"{self.task.ref} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,54 @@
+"""What `make run` does, end to end: migrate a fresh SQLite database, load the demo, serve it,
+and read the demo plan in Chromium. (`make run` adds only the virtualenv install.)"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'embedded.sqlite3'}"
+    manage = [sys.executable, "manage.py"]
+    for args in (["migrate", "--noinput"], ["load_demo"], ["load_demo"]):
+        done = subprocess.run(manage + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "未重复载入" in done.stdout and "office" in done.stdout
+    port = free_port()
+    server = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base + "/")
+        page.get_by_label("用户名").fill("office")
+        page.get_by_label("密码").fill("luoshi-demo-2021")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("link", name="吉林省人民政府残疾人工作委员会2021年重点工作任务").click()
+        assert page.locator("li.task").count() == 21
+        # static files are served in the embedded mode too
+        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+        context.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

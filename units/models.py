@@ -1,0 +1,166 @@
+"""Committees, their member units, the names units go by, and people's roles in them."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Committee(models.Model):
+    """A disability-work committee (残工委) of a province, city or county."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市（州）级")
+        COUNTY = "county", _("县（市、区）级")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("命令行和网址中使用的简短代码，如 jilin"))
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    region = models.CharField(_("行政区"), max_length=60, blank=True)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级残工委"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    office_unit = models.ForeignKey(
+        "Unit",
+        verbose_name=_("办公室所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("残工委办公室设在的成员单位，通常是残联"),
+    )
+
+    class Meta:
+        verbose_name = _("残工委")
+        verbose_name_plural = _("残工委")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="committee_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def ancestors(self):
+        """Committees above this one, nearest first (walks a tree of at most three levels)."""
+        chain, node = [], self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Unit(models.Model):
+    """A member unit (成员单位) of one committee, e.g. 省人社厅 of the 吉林省 committee."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("党委部门")
+        GOVERNMENT = "government", _("政府部门")
+        VERTICAL = "vertical", _("中央驻地方单位")
+        PEOPLES_ORG = "peoples_org", _("人民团体")
+        FEDERATION = "federation", _("残联")
+        OTHER = "other", _("其他")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("所属残工委"), on_delete=models.PROTECT, related_name="units")
+    code = models.SlugField(_("代码"), max_length=40)
+    short_name = models.CharField(_("简称"), max_length=60, help_text=_("文件中印出的名称，如 省人社厅"))
+    full_name = models.CharField(_("全称"), max_length=120, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    member_since = models.DateField(_("成为成员单位日期"), null=True, blank=True)
+    member_until = models.DateField(_("退出成员单位日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("继任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text=_("机构改革后承接职责的单位，如 省卫生计生委 → 省卫生健康委"),
+    )
+    renamed_on = models.DateField(_("更名/合并日期"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("成员单位")
+        verbose_name_plural = _("成员单位")
+        ordering = ["committee", "order", "short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "code"], name="unit_code_unique_in_committee"),
+            models.UniqueConstraint(fields=["committee", "short_name"], name="unit_name_unique_in_committee"),
+            models.CheckConstraint(
+                condition=Q(member_until__isnull=True)
+                | Q(member_since__isnull=True)
+                | Q(member_until__gte=F("member_since")),
+                name="unit_membership_period_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(successor=F("id")), name="unit_not_own_successor"),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def display_name(self):
+        """The name with its successor, so that old plans stay readable after 机构改革."""
+        if self.successor_id:
+            return f"{self.short_name}（现{self.successor.short_name}）"
+        return self.short_name
+
+    def current(self):
+        """Follow successor links to the unit that carries the duties today."""
+        seen, unit = {self.pk}, self
+        while unit.successor_id and unit.successor_id not in seen:
+            unit = unit.successor
+            seen.add(unit.pk)
+        return unit
+
+
+class UnitAlias(models.Model):
+    """Another name a plan may print for a unit (省人力资源社会保障厅 for 省人社厅)."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.CASCADE, related_name="aliases")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("别名"), max_length=120)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="alias_unique_in_committee"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.unit.short_name}"
+
+
+class UnitRole(models.Model):
+    """A person's role in a unit. A person may hold several (two units, or reporter and approver)."""
+
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("填报人")
+        APPROVER = "approver", _("审核人")
+        OFFICE = "office", _("残工委办公室")
+        LEADER = "leader", _("委员会领导（只读）")
+        ADMIN = "admin", _("管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="unit_roles"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("人员角色")
+        verbose_name_plural = _("人员角色")
+        ordering = ["unit", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="role_unique_per_user_unit"),
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,128 @@
+"""Who may see and do what: every view, form and API endpoint asks here.
+
+A person's reach is derived from their ``UnitRole`` rows:
+
+* reporter / approver — their own units' tasks and reports;
+* office / admin — everything of the committee their unit belongs to, and read access
+  to the committees below it (lower plans derive from theirs and report up);
+* leader — read-only, the same reach as the office.
+Superusers see everything.
+"""
+import re
+from dataclasses import dataclass, field
+
+from .models import Committee, Unit, UnitAlias, UnitRole
+
+Role = UnitRole.Role
+COMMITTEE_WIDE_ROLES = {Role.OFFICE, Role.ADMIN, Role.LEADER}
+
+
+@dataclass
+class Access:
+    """The reach of one user, computed once per request (see ``access_for``)."""
+
+    is_superuser: bool = False
+    unit_ids: dict = field(default_factory=dict)  # role -> set of unit ids
+    committee_ids: dict = field(default_factory=dict)  # role -> set of committee ids of those units
+    readable_committee_ids: set = field(default_factory=set)  # any role here, or below an office/leader
+    wide_committee_ids: set = field(default_factory=set)  # committees whose every report the user may read
+
+    def units_with(self, *roles):
+        return set().union(*(self.unit_ids.get(r, set()) for r in roles)) if roles else set()
+
+    def committees_with(self, *roles):
+        return set().union(*(self.committee_ids.get(r, set()) for r in roles)) if roles else set()
+
+    def can_read_committee(self, committee_id):
+        return self.is_superuser or committee_id in self.readable_committee_ids
+
+    @property
+    def all_unit_ids(self):
+        return self.units_with(*self.unit_ids.keys())
+
+    def is_office_of(self, committee_id):
+        return self.is_superuser or committee_id in self.committees_with(Role.OFFICE, Role.ADMIN)
+
+    def is_reporter_of(self, unit_id):
+        return unit_id in self.units_with(Role.REPORTER)
+
+    def is_approver_of(self, unit_id):
+        return unit_id in self.units_with(Role.APPROVER)
+
+    @property
+    def has_any_role(self):
+        return self.is_superuser or bool(self.unit_ids)
+
+
+def descendant_committee_ids(committee_ids):
+    """All committees below the given ones (the hierarchy is three levels deep)."""
+    found, frontier = set(), set(committee_ids)
+    while frontier:
+        children = set(Committee.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= children
+        frontier = children
+    return found
+
+
+def access_for(user) -> Access:
+    """Compute (and memoise on the user object) what ``user`` can reach."""
+    if not getattr(user, "is_authenticated", False):
+        return Access()
+    cached = getattr(user, "_luoshi_access", None)
+    if cached is not None:
+        return cached
+    access = Access(is_superuser=user.is_superuser)
+    rows = UnitRole.objects.filter(user=user, unit__is_active=True).values_list("role", "unit_id", "unit__committee_id")
+    for role, unit_id, committee_id in rows:
+        access.unit_ids.setdefault(role, set()).add(unit_id)
+        access.committee_ids.setdefault(role, set()).add(committee_id)
+    own = access.committees_with(*Role.values)
+    wide = access.committees_with(*COMMITTEE_WIDE_ROLES)
+    access.wide_committee_ids = wide | descendant_committee_ids(wide)
+    access.readable_committee_ids = own | access.wide_committee_ids
+    user._luoshi_access = access
+    return access
+
+
+def committees_for(user):
+    access = access_for(user)
+    qs = Committee.objects.all()
+    return qs if access.is_superuser else qs.filter(id__in=access.readable_committee_ids)
+
+
+def units_for(user):
+    access = access_for(user)
+    qs = Unit.objects.select_related("committee", "successor")
+    return qs if access.is_superuser else qs.filter(committee_id__in=access.readable_committee_ids)
+
+
+def unit_name_index(committee):
+    """Map every name a plan may print for a unit of ``committee`` to that unit.
+
+    Short names, full names and aliases all count; names of units that were renamed
+    keep pointing at the old unit, whose ``successor`` tells where the duties went.
+    """
+    index = {}
+    for unit in Unit.objects.filter(committee=committee):
+        for name in (unit.short_name, unit.full_name):
+            if name:
+                index.setdefault(name, unit)
+    for alias in UnitAlias.objects.filter(committee=committee).select_related("unit"):
+        index.setdefault(alias.name, alias.unit)
+    return index
+
+
+ALL_MEMBERS_PATTERN = re.compile(r"各(有关)?成员单位$|^各成员单位|各有关部门$")
+
+
+def is_all_members_name(name: str) -> bool:
+    """"省政府残工委各成员单位" names every member unit rather than one unit."""
+    return bool(ALL_MEMBERS_PATTERN.search(name))
+
+
+def suggest_units(name: str, index: dict, limit: int = 3):
+    """The closest known names for an unknown one, best first, as ``(name, unit, score)``."""
+    from rapidfuzz import fuzz, process
+
+    matches = process.extract(name, list(index), scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    return [(match, index[match], round(score)) for match, score, _ in matches]
