@@ -11,6 +11,8 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
     path("", include("tasks.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
