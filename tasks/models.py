@@ -58,12 +58,19 @@ class WorkPlan(models.Model):
         verbose_name_plural = _("工作计划")
         ordering = ["-period_start", "committee", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="plan_period_ordered",
+                violation_error_message=_("截止年度不能早于起始年度。"),
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__gte=1949, period_end__lte=2100), name="plan_period_plausible"
             ),
             models.UniqueConstraint(
-                fields=["committee", "doc_number"], condition=~Q(doc_number=""), name="plan_doc_number_unique"
+                fields=["committee", "doc_number"],
+                condition=~Q(doc_number=""),
+                name="plan_doc_number_unique",
+                violation_error_message=_("本残工委已有同一文号的工作计划，请勿重复导入。"),
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="plan_not_own_parent"),
         ]
@@ -190,3 +197,43 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.task.ref} · {self.unit} · {self.get_role_display()}"
+
+
+class PlanImport(models.Model):
+    """An uploaded plan document read by the importer, waiting for the office to check and confirm it.
+
+    The structure read out of the file is kept as JSON (the SCHEMA.md format) so the
+    preview can be edited and confirmed later; confirming creates the ``WorkPlan``.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("待确认")
+        CONFIRMED = "confirmed", _("已导入")
+        DISCARDED = "discarded", _("已放弃")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.CASCADE, related_name="plan_imports")
+    source_file = models.FileField(_("原始文件"), upload_to="imports/%Y/")
+    source_name = models.CharField(_("原始文件名"), max_length=200)
+    structure = models.JSONField(_("识别结果"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    plan = models.OneToOneField(
+        WorkPlan, verbose_name=_("导入的计划"), null=True, blank=True, on_delete=models.SET_NULL, related_name="import_record"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("计划导入")
+        verbose_name_plural = _("计划导入")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="confirmed", plan__isnull=False) | ~Q(status="confirmed"),
+                name="confirmed_import_has_plan",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source_name} · {self.get_status_display()}"

@@ -57,3 +57,41 @@ def plan_outline(plan):
 def get_task(user, pk):
     plans = visible_plans(user)
     return get_object_or_404(tasks_with_details(Task.objects.filter(plan__in=plans)).select_related("plan__committee"), pk=pk)
+
+
+def office_committees(user):
+    """Committees whose plans the user may import and manage (office or admin role)."""
+    from units.models import Committee, UnitRole
+
+    access = access_for(user)
+    if access.is_superuser:
+        return Committee.objects.all()
+    return Committee.objects.filter(id__in=access.committees_with(UnitRole.Role.OFFICE, UnitRole.Role.ADMIN))
+
+
+def visible_imports(user):
+    from .models import PlanImport
+
+    return PlanImport.objects.filter(committee__in=office_committees(user)).select_related("committee")
+
+
+def import_rows(preview):
+    """The preview as the wizard shows it: per section its tasks, each unit name with its resolution."""
+    structure, units = preview["structure"], preview["units"]
+    titles = {s["path"]: s.get("title") or "" for s in structure.get("sections", [])}
+    rows, current = [], object()
+    for i, task in enumerate(structure.get("tasks", [])):
+        section = task.get("section") or ""
+        if section != current:
+            rows.append({"section": section, "title": titles.get(section, ""), "tasks": []})
+            current = section
+        rows[-1]["tasks"].append({
+            "index": i,
+            "ref": task.get("ref"),
+            "text": task.get("text"),
+            "deadline": task.get("deadline"),
+            "lead": [(name, units.get(name, {})) for name in task.get("lead_units", [])],
+            "participating": [(name, units.get(name, {})) for name in task.get("participating_units", [])],
+            "targets": [(f"{i}:{j}", t) for j, t in enumerate(task.get("targets", []))],
+        })
+    return rows

@@ -1,16 +1,22 @@
 """Web pages for plans and tasks. Views parse the request and call selectors/services."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from reports.selectors import reports_for_task
 
-from . import selectors
+from . import importing, selectors
+from .forms import ImportConfirmForm, ImportUploadForm
 
 
 @login_required
 def home(request):
     plans = selectors.plan_list(request.user)
-    return render(request, "tasks/home.html", {"plans": plans})
+    can_import = selectors.office_committees(request.user).exists()
+    return render(request, "tasks/home.html", {"plans": plans, "can_import": can_import})
 
 
 @login_required
@@ -25,3 +31,56 @@ def task_detail(request, pk):
     task = selectors.get_task(request.user, pk)
     reports = reports_for_task(request.user, task)
     return render(request, "tasks/task_detail.html", {"task": task, "plan": task.plan, "reports": reports})
+
+
+# ---------------------------------------------------------------- the import wizard
+
+@login_required
+def import_upload(request):
+    """Step 1: the office uploads a plan document."""
+    committees = selectors.office_committees(request.user)
+    if not committees.exists():
+        raise PermissionDenied(_("只有残工委办公室可以导入工作计划。"))
+    form = ImportUploadForm(request.POST or None, request.FILES or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = importing.start_import(
+                committee=form.cleaned_data["committee"], user=request.user, data=upload.read(), filename=upload.name
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("plan-import-preview", pk=record.pk)
+    return render(request, "tasks/import_upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def import_preview(request, pk):
+    """Step 2: check what was read, map unknown units, choose targets, confirm (or discard)."""
+    record = get_object_or_404(selectors.visible_imports(request.user), pk=pk)
+    if record.status != record.Status.PREVIEW:
+        if record.plan_id:
+            return redirect("plan-detail", pk=record.plan_id)
+        raise Http404
+    preview = importing.preview(record)
+    form = ImportConfirmForm(request.POST or None, preview=preview)
+    if request.method == "POST" and "discard" in request.POST:
+        importing.discard_import(record=record, user=request.user)
+        messages.info(request, _("已放弃本次导入。"))
+        return redirect("plan-import")
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = importing.confirm_import(
+                record=record, user=request.user, unit_choices=form.unit_choices(),
+                plan_overrides=form.plan_overrides(), keep_targets=form.cleaned_data["keep_targets"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已导入“%(title)s”，共 %(n)s 项任务。") % {"title": plan.title, "n": plan.tasks.count()})
+            return redirect("plan-detail", pk=plan.pk)
+    rows = selectors.import_rows(preview)
+    return render(request, "tasks/import_preview.html", {"record": record, "preview": preview, "form": form, "rows": rows},
+                  status=400 if form.errors else 200)
