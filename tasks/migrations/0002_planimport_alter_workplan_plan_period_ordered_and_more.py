@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('tasks', '0001_initial'),
-        ('units', '0002_apiclient_apitoken_apiwritelog_and_more'),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
