@@ -39,7 +39,6 @@ def _fixtures_dir() -> Path | None:
 FIXTURES = _fixtures_dir()
 # The fixtures are part of the test data: missing fixtures are a failure, never a skip.
 assert FIXTURES is not None, "shared/fixtures/plans must sit beside the project (../shared)"
-needs_fixtures = pytest.mark.usefixtures()
 DOCUMENTS = ["jilin-2021-key-tasks", "jilin-2017-work-points", "jilin-13th-fyp-division-table"]
 
 
@@ -57,7 +56,6 @@ def _no_targets(_text):
 # --- the three real documents ----------------------------------------------------------
 
 
-@needs_fixtures
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_fixture_document_scores_perfectly(name, tmp_path):
     text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
@@ -76,7 +74,6 @@ def test_fixture_document_scores_perfectly(name, tmp_path):
     assert result["target_f1"] >= 0.95, result
 
 
-@needs_fixtures
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_fixture_document_texts_and_deadlines_match(name):
     """Not scored by score.py, but the Django layer stores them: text and deadline too."""
@@ -91,7 +88,6 @@ def test_fixture_document_texts_and_deadlines_match(name):
         assert list(task) == ["ref", "section", "text", "lead_units", "participating_units", "deadline", "targets"]
 
 
-@needs_fixtures
 def test_output_has_exactly_the_schema_keys():
     out = parse_plan((FIXTURES / "jilin-2021-key-tasks.txt").read_text(encoding="utf-8"))
     assert set(out) == {"plan", "sections", "tasks"}

@@ -40,7 +40,6 @@ def _fixtures_dir() -> Path | None:
 FIXTURES = _fixtures_dir()
 # The fixtures are part of the test data: missing fixtures are a failure, never a skip.
 assert FIXTURES is not None, "shared/fixtures/plans must sit beside the project (../shared)"
-needs_fixtures = pytest.mark.usefixtures()
 
 
 def _fixture_text(name: str) -> str:
@@ -144,7 +143,6 @@ except ImportError:  # pragma: no cover - reportlab is a test dependency
     HAVE_REPORTLAB = False
 
 assert HAVE_REPORTLAB, "reportlab is a test dependency (pyproject [test]): pip install -e .[test]"
-needs_reportlab = pytest.mark.usefixtures()
 
 
 def _text_pdf(lines: list, *, encrypt: str | None = None, width_chars: int = 38) -> bytes:
@@ -245,7 +243,6 @@ def _image_only_pdf() -> bytes:
 # --- plain text ------------------------------------------------------------------------
 
 
-@needs_fixtures
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
 def test_text_in_any_common_encoding(encoding):
     text = _fixture_text("jilin-2021-key-tasks")
@@ -277,7 +274,6 @@ def test_html_saved_as_doc():
 # --- Word ------------------------------------------------------------------------------
 
 
-@needs_fixtures
 def test_docx_paragraphs_parse_like_the_text():
     lines = _fixture_text("jilin-2021-key-tasks").splitlines()
     document = read_document(_docx_from_lines(lines), "plan.docx")
@@ -287,7 +283,6 @@ def test_docx_paragraphs_parse_like_the_text():
     assert plan["plan"] == _expected("jilin-2021-key-tasks")["plan"]
 
 
-@needs_fixtures
 def test_docx_auto_numbered_outline_gets_its_numbers():
     """Word keeps list numbers out of the text; the reader renders them back."""
     document = docx.Document()
@@ -305,7 +300,6 @@ def test_docx_auto_numbered_outline_gets_its_numbers():
     assert plan["sections"] == _expected("jilin-2017-work-points")["sections"]
 
 
-@needs_fixtures
 def test_docx_division_table_parses_like_the_text():
     document = docx.Document()
     document.add_paragraph("附件")
@@ -352,7 +346,6 @@ def test_docx_body_order_is_kept():
 # --- Excel -----------------------------------------------------------------------------
 
 
-@needs_fixtures
 def test_xlsx_division_table_with_title_row_and_reordered_columns():
     document = read_document(_xlsx_division(), "分工.xlsx")
     assert document.kind == "xlsx"
@@ -382,7 +375,6 @@ def test_xlsx_lead_and_participating_columns_and_merged_units():
     assert plan["tasks"][0]["deadline"] == "2022-06-30"
 
 
-@needs_fixtures
 def test_type_is_detected_by_content_not_by_name():
     document = read_document(_xlsx_division(), "renamed.docx")
     assert document.kind == "xlsx"
@@ -393,8 +385,6 @@ def test_type_is_detected_by_content_not_by_name():
 # --- PDF -------------------------------------------------------------------------------
 
 
-@needs_fixtures
-@needs_reportlab
 @pytest.mark.parametrize("name", ["jilin-2021-key-tasks", "jilin-2017-work-points"])
 @pytest.mark.parametrize("width", [17, 24, 38])
 def test_pdf_of_wrapped_text_parses_like_the_text(name, width):
@@ -410,8 +400,6 @@ def test_pdf_of_wrapped_text_parses_like_the_text(name, width):
     assert plan["sections"] == _expected(name)["sections"]
 
 
-@needs_fixtures
-@needs_reportlab
 @pytest.mark.parametrize("name", ["jilin-2021-key-tasks", "jilin-2017-work-points"])
 def test_two_column_pdf_is_read_column_by_column(name):
     plan = parse_file(_two_column_pdf(_wrap(_fixture_text(name), 17)), "gazette.pdf", extract_targets=_no_targets)
@@ -420,8 +408,6 @@ def test_two_column_pdf_is_read_column_by_column(name):
     assert [t["text"] for t in plan["tasks"]] == [t["text"] for t in reference["tasks"]]
 
 
-@needs_fixtures
-@needs_reportlab
 def test_pdf_gazette_text_with_division_table_parses_like_the_text():
     data = _text_pdf(_fixture_text("jilin-13th-fyp-division-table").splitlines())
     document = read_document(data, "gazette.pdf")
@@ -430,8 +416,6 @@ def test_pdf_gazette_text_with_division_table_parses_like_the_text():
     _same_as_text(plan, "jilin-13th-fyp-division-table")
 
 
-@needs_fixtures
-@needs_reportlab
 @pytest.mark.parametrize("repeat_header", [True, False])
 def test_pdf_ruled_table_over_several_pages(repeat_header):
     document = read_document(_table_pdf(repeat_header), "分工.pdf")
@@ -441,7 +425,6 @@ def test_pdf_ruled_table_over_several_pages(repeat_header):
     assert plan["plan"]["title"] == "吉林省残疾人事业“十三五”规划重点任务分工"
 
 
-@needs_reportlab
 def test_pdf_with_password_is_refused():
     data = _text_pdf(["一、社会保障", "1.落实补贴。"], encrypt="secret")
     with pytest.raises(PlanImportError) as info:
@@ -450,7 +433,6 @@ def test_pdf_with_password_is_refused():
     assert "加密" in str(info.value) and "密码" in str(info.value)
 
 
-@needs_reportlab
 def test_scanned_pdf_asks_for_ocr():
     with pytest.raises(PlanImportError) as info:
         read_document(_image_only_pdf(), "scan.pdf")
@@ -458,7 +440,6 @@ def test_scanned_pdf_asks_for_ocr():
     assert "OCR" in str(info.value) and "文字版" in str(info.value)
 
 
-@needs_reportlab
 def test_ascii_pdf_is_read():
     data = _text_pdf(["Plan 2021", "1. Build 3 centres (lead: Office A)"])
     assert "Plan 2021" in read_document(data, "a.pdf").lines
