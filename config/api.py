@@ -3,7 +3,7 @@
 Every error leaves the API as ``{"detail": "<中文说明>", "code": "...", "errors": {field: [...]}}``
 so that calling systems handle all failures the same way.
 """
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -20,7 +20,11 @@ class Pagination(PageNumberPagination):
 
 def _django_validation_detail(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
+        # Model.full_clean() files errors of several fields (unique together…) under "__all__".
+        return {
+            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [str(m) for m in errs]
+            for field, errs in exc.message_dict.items()
+        }
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 

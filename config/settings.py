@@ -10,6 +10,7 @@ Two modes, chosen by ``LUOSHI_MODE``:
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.reporting_nav",
             ],
         },
     },
@@ -154,33 +156,75 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+# Reporting rounds and reminders (reports/jobs.py): every day, open the rounds whose period
+# has begun, then remind units whose reports are missing (steps relative to the due date).
+LUOSHI_ROUNDS_HOUR = env.int("LUOSHI_ROUNDS_HOUR", default=1)
+LUOSHI_REMINDER_HOUR = env.int("LUOSHI_REMINDER_HOUR", default=9)
+LUOSHI_REMINDER_OFFSETS = env.list("LUOSHI_REMINDER_OFFSETS", cast=int, default=[-3, 1, 7])
+LUOSHI_SITE_URL = env.str("LUOSHI_SITE_URL", default="http://127.0.0.1:8000")  # links in reminder e-mails
+CELERY_BEAT_SCHEDULE["reports-open-scheduled-rounds"] = {
+    "task": "reports.jobs.open_scheduled_rounds", "schedule": crontab(hour=LUOSHI_ROUNDS_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
+    "task": "reports.jobs.send_due_reminders", "schedule": crontab(hour=LUOSHI_REMINDER_HOUR, minute=0),
+}
+# Roll-ups: incremental after every accepted report, and a full run every night (reports/rollup.py).
+LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
+    "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
+}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 REST_FRAMEWORK = {
+    # API clients (other systems) send "Authorization: Token <key>"; the browser uses its session.
+    # The token class comes first so that a missing or bad credential answers 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "units.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["units.api.permissions.ScopedApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "units.api.throttling.ApiClientThrottle",
+        "units.api.throttling.ApiUserThrottle",
+    ],
+    # Per API client (ApiClient.throttle_rate overrides it for one client) and per browser user.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env.str("LUOSHI_API_CLIENT_RATE", default="1200/min"),
+        "api_user": env.str("LUOSHI_API_USER_RATE", default="600/min"),
+    },
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.LuoshiAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "PAGE_SIZE": 50,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 Luoshi API",
-    "DESCRIPTION": "残工委年度重点工作任务、目标、进展填报与汇总的接口。",
+    "DESCRIPTION": (
+        "残工委年度重点工作任务、目标、进展填报与汇总的接口。"
+        "其他系统使用系统管理员签发的令牌认证：请求头写“Authorization: Token <令牌>”（也接受 Bearer）；"
+        "只读令牌可读取所属残工委及其下级的数据，读写令牌还可代办公室和成员单位写入。"
+        "浏览器使用登录会话。错误统一返回 {\"code\", \"detail\"（中文说明）, \"errors\"（字段错误）}。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No online validator badge: the docs must not reach out to the internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "tasks.models.WorkPlan.Status",
+        "PlanKindEnum": "tasks.models.WorkPlan.Kind",
+        "ReportStatusEnum": "reports.models.ProgressReport.Status",
+        "UnitKindEnum": "units.models.Unit.Kind",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ProgressReport, ReportingRound, TargetValue
+from .models import (
+    Attachment,
+    Notification,
+    ProgressReport,
+    ReminderLog,
+    ReportingRound,
+    ReportingSchedule,
+    TargetValue,
+)
 
 
 @admin.register(ReportingRound)
@@ -32,3 +40,42 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 class TargetValueAdmin(SimpleHistoryAdmin):
     list_display = ["report", "target", "value"]
     autocomplete_fields = ["report", "target"]
+
+
+# ---------------------------------------------------------------- schedules, reminders, notifications, evidence
+
+
+@admin.register(ReportingSchedule)
+class ReportingScheduleAdmin(admin.ModelAdmin):
+    list_display = ["plan", "frequency", "due_days", "reminder_offsets", "active"]
+    list_filter = ["frequency", "active"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "round", "unit", "kind", "step", "missing", "emails_sent", "sent_by"]
+    list_filter = ["kind", "round__plan"]
+    search_fields = ["unit__short_name", "message"]
+    readonly_fields = [f.name for f in ReminderLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "user__username"]
+    raw_id_fields = ["user", "round", "report"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    raw_id_fields = ["report", "uploaded_by", "removed_by"]
+    readonly_fields = ["sha256", "size", "content_type"]

@@ -18,7 +18,7 @@ from units.models import Committee, Unit, UnitRole
 from units.services import add_alias, create_unit, grant_role, rename_unit
 
 from . import services
-from .models import ProgressReport, ReportingRound
+from .models import ProgressReport, ReportingRound, ReportingSchedule
 
 DATA = Path(__file__).with_name("demo_data")
 DEMO_PASSWORD = "luoshi-demo-2021"
@@ -40,6 +40,7 @@ ROUNDS = [
     ("2021年第三季度", datetime.date(2021, 7, 1), datetime.date(2021, 9, 30), datetime.date(2021, 9, 20), datetime.date(2021, 10, 10)),
     ("2021年第四季度", datetime.date(2021, 10, 1), datetime.date(2021, 12, 31), datetime.date(2021, 12, 15), datetime.date(2022, 1, 10)),
 ]
+RETURN_COMMENT = "请补充分市（州）完成情况和资金使用情况，并附相关证明材料。"
 PACE = {0: Decimal("0.46"), 1: Decimal("0.79")}  # share of each target reached by the end of Q2, Q3
 
 
@@ -106,9 +107,16 @@ def _load_reports(plan, people):
                               period_start=start, period_end=end, opens_on=opens, due_on=due)
         for label, start, end, opens, due in ROUNDS
     ]
+    ReportingSchedule.objects.get_or_create(plan=plan, frequency=ReportingSchedule.Frequency.QUARTER,
+                                            defaults={"due_days": 10, "reminder_offsets": "-3,1,7"})
     for index, rnd in enumerate(rounds[:2]):
         for code in ("cl", "rs", "mz"):
             for report in ProgressReport.objects.filter(round=rnd, unit__code=code).select_related("task", "unit"):
+                if index == 1 and code == "rs" and not ProgressReport.objects.filter(round=rnd, status="returned").exists():
+                    # One report sent back by the office, so the returned state and its comment show.
+                    report = _fill(report, people, code, index, finish=False)
+                    services.return_report(report=report, user=people["office"], comment=RETURN_COMMENT)
+                    continue
                 _fill(report, people, code, index)
     # Q4 is under way: the federation has started its drafts.
     for report in ProgressReport.objects.filter(round=rounds[2], unit__code="cl").select_related("task")[:5]:
@@ -116,7 +124,7 @@ def _load_reports(plan, people):
                             progress=f"{report.task.short_text}：第四季度工作正在推进，年底前完成全年任务。")
 
 
-def _fill(report, people, code, quarter_index):
+def _fill(report, people, code, quarter_index, finish=True):
     reporter, approver, office = people[f"{code}_reporter"], people[f"{code}_approver"], people["office"]
     task, is_lead = report.task, report.task.assignments.filter(unit=report.unit, role="lead").exists()
     quarter = "第二季度" if quarter_index == 0 else "第三季度"
@@ -138,6 +146,6 @@ def _fill(report, people, code, quarter_index):
     )
     report = services.submit(report=report, user=reporter)
     report = services.approve(report=report, user=approver)
-    if code == "mz" and quarter_index == 1:
-        return  # awaiting the office's review, so the queue is not empty
-    services.accept(report=report, user=office)
+    if not finish or (code == "mz" and quarter_index == 1):
+        return report  # awaiting the office's review, so the queue is not empty
+    return services.accept(report=report, user=office)

@@ -1,18 +1,46 @@
 """Reads for rounds and reports, filtered by what the user may see."""
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from simple_history.models import ModelChange
 
-from tasks.models import Assignment
-from units.selectors import access_for
+from targets.models import Target
+from tasks.models import Assignment, WorkPlan
+from units.models import Unit, UnitRole
+from units.selectors import COMMITTEE_WIDE_ROLES, access_for
 
-from .models import ProgressReport, TargetValue
+from .models import (
+    Attachment,
+    DeadlineExtension,
+    Notification,
+    ProgressReport,
+    ReminderLog,
+    ReportingRound,
+    TargetValue,
+)
+
+Role = UnitRole.Role
 
 
 def visible_reports(user):
     """Reports the user may read.
 
     Office staff and leaders read every report of their committees and of the lower
-    committees; reporters and approvers read their own units' reports and — where their
-    unit leads a task — the participating units' reports on that task.
+    committees whose plan derives from theirs; reporters and approvers read their own units' reports and — where their
+    unit leads a task — the other units' reports on that task once they are submitted.
     """
     access = access_for(user)
     qs = ProgressReport.objects.select_related("round", "task", "unit")
@@ -20,8 +48,17 @@ def visible_reports(user):
         return qs
     own_units = access.all_unit_ids
     led_tasks = Assignment.objects.filter(unit_id__in=own_units, role=Assignment.Role.LEAD).values("task_id")
+    # Another unit's report on a task the user's unit leads becomes readable once it is
+    # submitted: a draft belongs to its own unit until then.
+    # Office staff and leaders read their own committees' reports, and a lower committee's
+    # where its plan derives from a plan within their reach.
+    own_wide = access.committees_with(*COMMITTEE_WIDE_ROLES)
     return qs.filter(
-        Q(task__plan__committee_id__in=access.wide_committee_ids) | Q(unit_id__in=own_units) | Q(task_id__in=led_tasks)
+        Q(task__plan__committee_id__in=own_wide)
+        | Q(task__plan__committee_id__in=access.wide_committee_ids,
+            task__plan__parent__committee_id__in=access.wide_committee_ids)
+        | Q(unit_id__in=own_units)
+        | (Q(task_id__in=led_tasks) & ~Q(status=ProgressReport.Status.DRAFT))
     )
 
 
@@ -34,3 +71,337 @@ def reports_for_task(user, task):
         .prefetch_related(Prefetch("values", queryset=TargetValue.objects.select_related("target")))
         .order_by("-round__period_end", "unit__order")
     )
+
+
+# ---------------------------------------------------------------- due dates and open slots
+
+MISSING_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED, ProgressReport.Status.SUBMITTED)
+
+
+def annotate_due(qs):
+    """Add ``due``: the round's due date, or the unit's extended one (``DeadlineExtension``)."""
+    if "due" in qs.query.annotations:
+        return qs
+    extension = DeadlineExtension.objects.filter(round_id=OuterRef("round_id"), unit_id=OuterRef("unit_id"))
+    return qs.annotate(due=Coalesce(Subquery(extension.values("due_on")[:1]), F("round__due_on")))
+
+
+def open_rounds(today=None):
+    today = today or timezone.localdate()
+    return ReportingRound.objects.filter(closed=False, opens_on__lte=today).exclude(plan__status=WorkPlan.Status.CLOSED)
+
+
+def _with_state(qs, today):
+    """``due`` plus ``is_overdue`` (not yet with the office after the due date) and ``is_lead``."""
+    lead = Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), role=Assignment.Role.LEAD)
+    qs = annotate_due(qs).annotate(is_lead=Exists(lead))
+    return qs.annotate(
+        is_overdue=Case(
+            When(Q(status__in=MISSING_STATUSES) & Q(due__lt=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def my_open_slots(user, *, today=None):
+    """The report slots of the user's units (as reporter or approver) in the open rounds.
+
+    Annotated with ``due`` (extension included), ``is_overdue`` and ``is_lead``; this is
+    the "my tasks" list of the web UI and the API.
+    """
+    today = today or timezone.localdate()
+    access = access_for(user)
+    units = access.units_with(Role.REPORTER, Role.APPROVER)
+    qs = ProgressReport.objects.filter(unit_id__in=units, round__in=open_rounds(today))
+    return _with_state(qs, today).select_related("round__plan", "task", "unit").order_by(
+        "-round__period_end", "round_id", "task__order", "unit__order"
+    )
+
+
+def unit_slots(user, unit, *, today=None):
+    """A unit's slots in the open rounds, for its overview; empty unless the user may read that unit."""
+    today = today or timezone.localdate()
+    qs = visible_reports(user).filter(unit=unit, round__in=open_rounds(today))
+    return _with_state(qs, today).select_related("round__plan", "task", "unit").order_by(
+        "-round__period_end", "round_id", "task__order"
+    )
+
+
+def overview_counts(slots):
+    """Counts for a list of annotated slots: due (still to send, not late), overdue, returned, with office, accepted."""
+    counts = {"total": 0, "due": 0, "overdue": 0, "returned": 0, "with_office": 0, "accepted": 0, "awaiting_approval": 0}
+    S = ProgressReport.Status
+    for slot in slots:
+        counts["total"] += 1
+        if slot.is_overdue:
+            counts["overdue"] += 1
+        elif slot.status in MISSING_STATUSES:
+            counts["due"] += 1
+        if slot.status == S.RETURNED:
+            counts["returned"] += 1
+        if slot.status == S.SUBMITTED:
+            counts["awaiting_approval"] += 1
+        if slot.status == S.APPROVED:
+            counts["with_office"] += 1
+        if slot.status == S.ACCEPTED:
+            counts["accepted"] += 1
+    return counts
+
+
+# ---------------------------------------------------------------- one report
+
+def get_report(user, pk):
+    """A report the user may read, with what its page needs; 404 otherwise."""
+    qs = annotate_due(visible_reports(user)).select_related("round__plan__committee", "task__plan", "unit")
+    return get_object_or_404(qs, pk=pk)
+
+
+def report_targets(report):
+    """The task's targets, each with this report's figure (``current``) and the unit's last accepted figure
+    from an earlier round (``last``)."""
+    return report_targets_bulk([report])[report.pk]
+
+
+def partner_reports(user, report):
+    """For a lead unit: the other units' submitted reports on the same task in the same round."""
+    if not access_for(user).is_superuser and report.unit_id not in access_for(user).all_unit_ids:
+        return ProgressReport.objects.none()
+    return (
+        visible_reports(user)
+        .filter(round_id=report.round_id, task_id=report.task_id)
+        .exclude(pk=report.pk)
+        .exclude(status=ProgressReport.Status.DRAFT)
+        .prefetch_related(Prefetch("values", queryset=TargetValue.objects.select_related("target")))
+        .order_by("unit__order")
+    )
+
+
+def active_attachments(report):
+    return report.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
+
+
+def get_attachment(user, pk):
+    """An attachment of a report the user may read; 404 otherwise."""
+    return get_object_or_404(Attachment.objects.filter(report__in=visible_reports(user)).select_related("report"), pk=pk)
+
+
+def _field_label(model, name):
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — a history-only field
+        return name
+
+
+REPORT_DIFF_EXCLUDE = ["updated_at", "created_at", "version"]
+FIRST_VERSION_FIELDS = ("progress", "problems", "next_steps", "review_comment")
+
+
+def report_history(report):
+    """Every saved version of the report, oldest first, each with who, when, why and what changed.
+
+    Returns a list of dicts: ``record`` (the historical row), ``changes`` (``(label, old, new)``)
+    and ``figures`` (changes of figures saved with that version, matched by time).
+    """
+    records = list(report.history.select_related("history_user", "updated_by").order_by("history_date", "history_id"))
+    figure_records = list(
+        TargetValue.history.filter(report_id=report.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    target_names = dict(Target.objects.filter(task_id=report.task_id).values_list("pk", "indicator"))
+    status_labels = dict(ProgressReport.Status.choices)
+    # Figures changes, each diffed against that target's previous record.
+    previous_by_target, figure_changes = {}, []
+    for rec in figure_records:
+        old = previous_by_target.get(rec.target_id)
+        previous_by_target[rec.target_id] = rec
+        name = target_names.get(rec.target_id, str(rec.target_id))
+        if rec.history_type == "-":
+            figure_changes.append((rec, name, old.value if old else None, None))
+            continue
+        if old is not None:
+            delta = rec.diff_against(old, included_fields=["value", "note"])
+            if not delta.changes:
+                continue
+        figure_changes.append((rec, name, old.value if old else None, rec.value))
+    versions = []
+    for index, rec in enumerate(records):
+        if index:
+            delta = rec.diff_against(records[index - 1], excluded_fields=REPORT_DIFF_EXCLUDE).changes
+        else:
+            # The first kept version: everything it holds is new (slots are created in bulk, without history).
+            delta = [ModelChange(name, None, getattr(rec, name)) for name in FIRST_VERSION_FIELDS if getattr(rec, name)]
+        changes = []
+        for change in delta:
+            old, new = change.old, change.new
+            if change.field == "status":
+                old, new = status_labels.get(old, old), status_labels.get(new, new)
+            elif change.field.endswith("_by"):
+                continue  # shown as "who" of the version
+            elif change.field.endswith("_at"):
+                old = timezone.localtime(old).strftime("%Y-%m-%d %H:%M") if old else ""
+                new = timezone.localtime(new).strftime("%Y-%m-%d %H:%M") if new else ""
+            changes.append((_field_label(ProgressReport, change.field), old, new))
+        who = rec.history_user or rec.updated_by
+        versions.append({"record": rec, "who": who, "changes": changes, "figures": []})
+    # Attach each figure change to the report version saved in the same transaction (at or just before it).
+    for rec, name, old, new in figure_changes:
+        if not versions:
+            break
+        owner = versions[0]
+        for version in versions:
+            if version["record"].history_date <= rec.history_date:
+                owner = version
+        owner["figures"].append({"record": rec, "target": name, "old": old, "new": new})
+    return versions
+
+
+# ---------------------------------------------------------------- rounds, for the office
+
+def visible_rounds(user):
+    """Rounds of plans the user reads committee-wide (office, admin, leader)."""
+    access = access_for(user)
+    qs = ReportingRound.objects.select_related("plan__committee")
+    if access.is_superuser:
+        return qs
+    own_wide = access.committees_with(*COMMITTEE_WIDE_ROLES)
+    return qs.filter(
+        Q(plan__committee_id__in=own_wide)
+        | Q(plan__committee_id__in=access.wide_committee_ids, plan__parent__committee_id__in=access.wide_committee_ids)
+    )
+
+
+def round_list(user):
+    """The office's rounds with counts per status, newest first."""
+    S = ProgressReport.Status
+    return visible_rounds(user).annotate(
+        n_reports=Count("reports"),
+        n_with_office=Count("reports", filter=Q(reports__status=S.APPROVED)),
+        n_accepted=Count("reports", filter=Q(reports__status=S.ACCEPTED)),
+        n_returned=Count("reports", filter=Q(reports__status=S.RETURNED)),
+        n_missing=Count("reports", filter=Q(reports__status__in=MISSING_STATUSES)),
+    ).order_by("-period_end", "plan__title", "period_kind")
+
+
+def get_round(user, pk):
+    return get_object_or_404(visible_rounds(user), pk=pk)
+
+
+def review_queue(user, rnd):
+    """Reports of the round waiting for the office (approved by their unit), oldest first."""
+    return (
+        annotate_due(visible_reports(user))
+        .filter(round=rnd, status=ProgressReport.Status.APPROVED)
+        .select_related("approved_by", "submitted_by")
+        .prefetch_related(Prefetch("values", queryset=TargetValue.objects.select_related("target").order_by("target__order")))
+        .order_by("approved_at", "task__order", "unit__order")
+    )
+
+
+def round_units(rnd, *, today=None):
+    """Per assigned unit of a round: its due date (extension included), counts per status, overdue, reminders.
+
+    Returns a list of dicts ordered like the units, in a fixed number of queries.
+    """
+    today = today or timezone.localdate()
+    S = ProgressReport.Status
+    rows = (
+        ProgressReport.objects.filter(round=rnd)
+        .values("unit_id")
+        .annotate(
+            total=Count("id"),
+            missing=Count("id", filter=Q(status__in=MISSING_STATUSES)),
+            returned=Count("id", filter=Q(status=S.RETURNED)),
+            with_office=Count("id", filter=Q(status=S.APPROVED)),
+            accepted=Count("id", filter=Q(status=S.ACCEPTED)),
+        )
+    )
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[r["unit_id"] for r in rows]).select_related("successor")}
+    extensions = {e.unit_id: e for e in DeadlineExtension.objects.filter(round=rnd)}
+    reminders = {}
+    for log in ReminderLog.objects.filter(round=rnd).order_by("sent_at", "id"):
+        entry = reminders.setdefault(log.unit_id, {"count": 0, "last": None})
+        entry["count"] += 1
+        entry["last"] = log
+    result = []
+    for row in rows:
+        unit = units[row["unit_id"]]
+        ext = extensions.get(unit.pk)
+        due = ext.due_on if ext else rnd.due_on
+        result.append(row | {
+            "unit": unit,
+            "due": due,
+            "extension": ext,
+            "overdue": row["missing"] > 0 and due < today,
+            "reminders": reminders.get(unit.pk, {"count": 0, "last": None}),
+        })
+    result.sort(key=lambda r: (r["unit"].order, r["unit"].short_name))
+    return result
+
+
+def reminder_log(rnd, limit=50):
+    return ReminderLog.objects.filter(round=rnd).select_related("unit", "sent_by")[:limit]
+
+
+def office_units_of(user, rnd):
+    """The units of a round the user may chase or grant extensions to (office of the plan's committee)."""
+    if not access_for(user).is_office_of(rnd.plan.committee_id):
+        return Unit.objects.none()
+    return Unit.objects.filter(reports__round=rnd).distinct().order_by("order", "short_name")
+
+
+# ---------------------------------------------------------------- units and notifications
+
+def readable_unit(user, pk):
+    """A unit whose overview the user may read: a unit of theirs, or any unit of a committee they read wide."""
+    access = access_for(user)
+    qs = Unit.objects.select_related("committee")
+    if not access.is_superuser:
+        qs = qs.filter(Q(pk__in=access.all_unit_ids) | Q(committee_id__in=access.wide_committee_ids))
+    return get_object_or_404(qs, pk=pk)
+
+
+def notifications_for(user):
+    return Notification.objects.filter(user=user).select_related("round", "report")
+
+
+def unread_count(user):
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def report_targets_bulk(reports):
+    """``report_targets`` for many reports of one unit at once: {report id: [targets with .current and .last]}."""
+    reports = list(reports)
+    if not reports:
+        return {}
+    task_ids = {r.task_id for r in reports}
+    unit_ids = {r.unit_id for r in reports}
+    targets = {}
+    for target in Target.objects.filter(task_id__in=task_ids).order_by("order", "pk"):
+        targets.setdefault(target.task_id, []).append(target)
+    current = {(v.report_id, v.target_id): v for v in TargetValue.objects.filter(report__in=reports)}
+    earlier = (
+        TargetValue.objects.filter(
+            report__task_id__in=task_ids, report__unit_id__in=unit_ids, report__status=ProgressReport.Status.ACCEPTED,
+        )
+        .select_related("report__round")
+        .order_by("target_id", "-report__round__period_end")
+    )
+    accepted = {}
+    for value in earlier:
+        accepted.setdefault((value.report.unit_id, value.target_id), []).append(value)
+    result = {}
+    for report in reports:
+        rows = []
+        for base in targets.get(report.task_id, []):
+            target = Target(**{f.attname: getattr(base, f.attname) for f in Target._meta.concrete_fields})
+            target.current = current.get((report.pk, target.pk))
+            target.last = next(
+                (v for v in accepted.get((report.unit_id, target.pk), [])
+                 if v.report.round.period_end < report.round.period_end),
+                None,
+            )
+            rows.append(target)
+        result[report.pk] = rows
+    return result

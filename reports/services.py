@@ -8,6 +8,9 @@ Status flow of a report::
       └──── returned ◀───┴──── send back ───────┘ return             └─ reopen (new version, with reason)
 """
 import datetime
+import hashlib
+import os
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -20,7 +23,16 @@ from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from .models import ProgressReport, RefusedEdit, ReportingRound, TargetValue
+from . import reminders, uploads
+from .models import (
+    Attachment,
+    DeadlineExtension,
+    ProgressReport,
+    RefusedEdit,
+    ReportingRound,
+    ReportingSchedule,
+    TargetValue,
+)
 
 Status = ProgressReport.Status
 EDITABLE = {Status.DRAFT, Status.RETURNED}
@@ -91,6 +103,14 @@ def _check_open(report):
         raise ValidationError(_("该任务未分配给本单位，不能填报。"), code="not_assigned")
 
 
+def figure_bound(target) -> Decimal:
+    """The largest figure accepted for ``target``: 100 for a percentage, else a multiple of the target value."""
+    if target.measure_unit == "%":
+        return Decimal(100)
+    factor = Decimal(getattr(settings, "LUOSHI_FIGURE_SANITY_FACTOR", 20))
+    return min(max(target.value * factor, Decimal(1000)), FIGURE_CEILING).normalize()
+
+
 def clean_figure(raw, target) -> Decimal:
     """Parse and bound a reported cumulative figure; raise a Chinese message saying what to fix."""
     label = f"{target.indicator}（{target.measure_unit}）"
@@ -104,12 +124,12 @@ def clean_figure(raw, target) -> Decimal:
         raise ValidationError(_("“%(label)s”的完成值不能为负数。") % {"label": label})
     if target.measure_unit == "%" and value > 100:
         raise ValidationError(_("“%(label)s”是百分比，完成值不能超过100。") % {"label": label})
-    factor = Decimal(getattr(settings, "LUOSHI_FIGURE_SANITY_FACTOR", 20))
-    bound = min(max(target.value * factor, Decimal(1000)), FIGURE_CEILING)
+    bound = figure_bound(target)
     if value > bound:
         raise ValidationError(
             _("“%(label)s”的完成值 %(value)s 远超目标值 %(target)s，请核对是否多填了位数（上限 %(bound)s）。")
-            % {"label": label, "value": value.normalize(), "target": target.value.normalize(), "bound": bound.normalize()}
+            % {"label": label, "value": f"{value.normalize():f}", "target": f"{target.value.normalize():f}",
+               "bound": f"{bound:f}"}
         )
     return value.quantize(Decimal("0.0001"))
 
@@ -185,13 +205,17 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
     if errors:
         raise ValidationError(errors)
     current._change_reason = reason or _("保存草稿")
+    current._history_user = user  # who, whatever the channel (web, API, Excel, job)
     current.save()
     for target_id, (value, note) in cleaned.items():
         existing = TargetValue.objects.filter(report=current, target_id=target_id).first()
         if existing is None:
-            TargetValue.objects.create(report=current, target_id=target_id, value=value, note=note)
+            created = TargetValue(report=current, target_id=target_id, value=value, note=note)
+            created._history_user = user
+            created.save()
         elif existing.value != value or existing.note != note:
             existing.value, existing.note = value, note
+            existing._history_user = user
             existing.save()
     return current
 
@@ -203,7 +227,9 @@ def _transition(report, user, *, to, reason, **stamps):
     for field, value in stamps.items():
         setattr(report, field, value)
     report._change_reason = reason
+    report._history_user = user
     report.save()
+    reminders.notify_transition(report, to, user)
     return report
 
 
@@ -271,7 +297,17 @@ def accept(*, report, user) -> ProgressReport:
     _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以采纳报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
-    return _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
+    report = _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
+    _rollup_after_commit(report)
+    return report
+
+
+def _rollup_after_commit(report):
+    """Queue the incremental roll-up of what the report touches once the change is committed."""
+    from . import jobs  # jobs import services: import here, not at the top
+
+    # robust: a failed roll-up (retried by the job, redone nightly) never fails the accept itself
+    transaction.on_commit(lambda: jobs.rollup_after_accept.delay(report.pk), robust=True)
 
 
 @transaction.atomic
@@ -303,4 +339,122 @@ def reopen(*, report, user, reason) -> ProgressReport:
     _check_open(report)
     if report.status != Status.ACCEPTED:
         raise ValidationError(_("只有已采纳的报告需要更正；其他状态可直接修改。"), code="bad_status")
-    return _transition(report, user, to=Status.DRAFT, reason=_("更正：%(r)s") % {"r": reason})
+    report = _transition(report, user, to=Status.DRAFT, reason=_("更正：%(r)s") % {"r": reason})
+    _rollup_after_commit(report)  # its figures no longer count
+    return report
+
+
+# ---------------------------------------------------------------- the office: rounds, deadlines, schedules
+
+def _require_office(user, plan):
+    _require(access_for(user).is_office_of(plan.committee_id), _("只有本级残工委办公室可以进行该操作。"))
+
+
+@transaction.atomic
+def open_extra_round(*, plan, user, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
+    """The office opens a round by hand (专项调度, e.g. a mid-year review); its slots are created at once."""
+    _require_office(user, plan)
+    if plan.status == plan.Status.CLOSED:
+        raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    period_label = (period_label or "").strip()
+    if ReportingRound.objects.filter(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA,
+                                     period_label=period_label).exists():
+        raise ValidationError({"period_label": [_("该计划已有名为“%(label)s”的专项调度，请换一个名称。") % {
+            "label": period_label}]})
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError({"period_end": [_("期间结束不能早于期间开始。")]})
+    if opens_on and due_on and due_on < opens_on:
+        raise ValidationError({"due_on": [_("截止日期不能早于开始填报日期。")]})
+    rnd = create_round(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA, period_label=period_label,
+                       period_start=period_start, period_end=period_end, opens_on=opens_on, due_on=due_on)
+    reminders.notify_round_opened(rnd)
+    return rnd
+
+
+@transaction.atomic
+def extend_deadline(*, round, user, unit, due_on, reason="") -> DeadlineExtension:
+    """Grant one unit a later due date for one round (granting again replaces the earlier extension)."""
+    rnd = ReportingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    _require_office(user, rnd.plan)
+    if rnd.closed:
+        raise ValidationError(_("该填报轮次已关闭，不能再延期。"), code="closed")
+    if not ProgressReport.objects.filter(round=rnd, unit=unit).exists():
+        raise ValidationError({"unit": [_("%(unit)s在该轮次没有填报任务。") % {"unit": unit.short_name}]})
+    if due_on is None or due_on <= rnd.due_on:
+        raise ValidationError({"due_on": [_("延期后的截止日期须晚于本轮截止日期 %(due)s。") % {"due": rnd.due_on.isoformat()}]})
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise ValidationError({"reason": [_("延期原因不能超过300字。")]})
+    ext, _created = DeadlineExtension.objects.update_or_create(
+        round=rnd, unit=unit, defaults={"due_on": due_on, "reason": reason, "granted_by": user},
+    )
+    return ext
+
+
+@transaction.atomic
+def close_round(*, round, user) -> ReportingRound:
+    """Close a round: nothing in it can be edited or submitted any more (accepted reports stay as they are)."""
+    rnd = ReportingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    _require_office(user, rnd.plan)
+    if not rnd.closed:
+        rnd.closed = True
+        rnd.save(update_fields=["closed"])
+    return rnd
+
+
+@transaction.atomic
+def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active=True) -> ReportingSchedule:
+    """Create or change a plan's reporting schedule for one frequency (monthly, quarterly, half-year, year-end)."""
+    _require_office(user, plan)
+    schedule = ReportingSchedule.objects.filter(plan=plan, frequency=frequency).first() or ReportingSchedule(
+        plan=plan, frequency=frequency
+    )
+    schedule.due_days, schedule.reminder_offsets, schedule.active = due_days, (reminder_offsets or "").strip(), active
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+# ---------------------------------------------------------------- evidence files
+
+MAX_ATTACHMENTS = 20
+
+
+@transaction.atomic
+def add_attachment(*, report, user, upload) -> Attachment:
+    """Attach an evidence file to a report the user's unit is writing (checked by content and size)."""
+    _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以上传证明材料。"))
+    report = _locked(report)
+    _check_open(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {"status": report.get_status_display()},
+                              code="not_editable")
+    if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+        raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
+    kind = uploads.check_evidence(upload)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    original = os.path.basename(upload.name or "file")[:200]
+    ext = os.path.splitext(original)[1].lower()
+    attachment = Attachment(report=report, original_name=original, size=upload.size, content_type=kind.content_type,
+                            sha256=digest.hexdigest(), uploaded_by=user)
+    attachment.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, user) -> Attachment:
+    """Take an evidence file off a report that is still being written; the file itself is kept."""
+    report = _locked(attachment.report)
+    _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以移除证明材料。"))
+    _check_open(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("该报告已提交，不能移除材料。"), code="not_editable")
+    if attachment.removed_at is None:
+        attachment.removed_at, attachment.removed_by = timezone.now(), user
+        attachment.save(update_fields=["removed_at", "removed_by"])
+    return attachment

@@ -1,4 +1,32 @@
 """Web pages of the reports app: reporting, review, reminders, dashboards, exports."""
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import dashboard_views, views
+
+urlpatterns = [
+    path("", views.my_tasks, name="my-tasks"),
+    path("<int:pk>/", views.report_detail, name="report-detail"),
+    path("<int:pk>/history/", views.report_history, name="report-history"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="report-attachments"),
+    path("<int:pk>/<slug:action>/", views.report_action, name="report-action"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment-remove"),
+    path("rounds/", views.round_list, name="round-list"),
+    path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/extend/", views.round_extend, name="round-extend"),
+    path("rounds/<int:pk>/chase/", views.round_chase, name="round-chase"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
+    path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/", views.excel_page, name="unit-excel"),
+    path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/template.xlsx", views.excel_template, name="unit-excel-template"),
+    path("plans/<int:pk>/schedule/", views.plan_schedule, name="plan-schedule"),
+    path("units/<int:pk>/", views.unit_overview, name="unit-overview"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    # Dashboards and the year-end summary (reports/dashboard_views.py)
+    path("dashboard/", dashboard_views.dashboard_index, name="dashboard-index"),
+    path("dashboard/plans/<int:pk>/", dashboard_views.plan_dashboard, name="plan-dashboard"),
+    path("dashboard/plans/<int:pk>/refresh/", dashboard_views.plan_rollup_refresh, name="plan-rollup-refresh"),
+    path("summary/plans/<int:pk>/", dashboard_views.summary_page, name="plan-summary"),
+    path("summary/plans/<int:pk>/generate/", dashboard_views.summary_generate, name="plan-summary-generate"),
+    path("summary/files/<int:pk>/download/", dashboard_views.summary_download, name="summary-download"),
+]

@@ -9,14 +9,17 @@ from django.utils.translation import gettext as _
 from reports.selectors import reports_for_task
 
 from . import importing, selectors
+from .filtersets import WorkPlanFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
 
 
 @login_required
 def home(request):
-    plans = selectors.plan_list(request.user)
+    # The same FilterSet as /api/v1/plans/: one set of filters for the web list and the API list.
+    plan_filter = WorkPlanFilterSet(request.GET or None, queryset=selectors.plan_list(request.user), request=request)
+    plans = plan_filter.qs
     can_import = selectors.office_committees(request.user).exists()
-    return render(request, "tasks/home.html", {"plans": plans, "can_import": can_import})
+    return render(request, "tasks/home.html", {"plans": plans, "can_import": can_import, "plan_filter": plan_filter})
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Committees, their member units, the names units go by, and people's roles in them."""
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -164,3 +165,117 @@ class UnitRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class ApiClient(models.Model):
+    """Another government system that reads (and may feed) Luoshi through the REST API.
+
+    Its reach is one committee and the committees below it; ``access`` says whether it
+    only reads or may also write there (see ``units.selectors.access_for_client``).
+    Writes are recorded under the client's own service account (``user``), so report
+    history shows which system changed what.
+    """
+
+    class AccessLevel(models.TextChoices):
+        READ_ONLY = "read", _("只读")
+        READ_WRITE = "write", _("读写")
+
+    name = models.CharField(_("系统名称"), max_length=100, unique=True, help_text=_("如 省一网通办平台、省统计局"))
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("可访问的残工委"), on_delete=models.PROTECT, related_name="api_clients",
+        help_text=_("客户端只能访问该残工委及其下级残工委的数据"),
+    )
+    access = models.CharField(_("权限"), max_length=5, choices=AccessLevel.choices, default=AccessLevel.READ_ONLY)
+    is_active = models.BooleanField(_("启用"), default=True)
+    throttle_rate = models.CharField(
+        _("访问频率上限"), max_length=20, blank=True,
+        help_text=_("如 600/min 或 20000/day；留空使用系统默认值"),
+        validators=[RegexValidator(r"^[1-9][0-9]{0,6}/(s|sec|second|m|min|minute|h|hour|d|day)$",
+                                   _("请写成“次数/时间单位”，如 600/min、20000/day。"))],
+    )
+    contact = models.CharField(_("联系人"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("服务账号"), on_delete=models.PROTECT, related_name="api_client",
+        editable=False, help_text=_("客户端写入时记录的操作人，不能用于登录"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("接口客户端")
+        verbose_name_plural = _("接口客户端")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(access__in=["read", "write"]), name="api_client_access_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def read_only(self):
+        return self.access != self.AccessLevel.READ_WRITE
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(revoked_at__isnull=True, client__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A secret key of an API client. Only its SHA-256 hash is stored; the key is shown once."""
+
+    client = models.ForeignKey(ApiClient, verbose_name=_("接口客户端"), on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(_("前缀"), max_length=12, help_text=_("令牌的开头几位，用于辨认，不是密钥"))
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.client} · {self.prefix}…"
+
+    @property
+    def is_live(self):
+        return self.revoked_at is None
+
+
+class ApiWriteLog(models.Model):
+    """One write (POST/PUT/PATCH/DELETE) an API client attempted, with its outcome."""
+
+    client = models.ForeignKey(
+        ApiClient, verbose_name=_("接口客户端"), null=True, on_delete=models.SET_NULL, related_name="write_logs"
+    )
+    client_name = models.CharField(_("系统名称"), max_length=100)
+    token_prefix = models.CharField(_("令牌前缀"), max_length=12, blank=True)
+    method = models.CharField(_("方法"), max_length=10)
+    path = models.CharField(_("路径"), max_length=300)
+    status_code = models.PositiveSmallIntegerField(_("结果状态码"))
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("接口写入记录")
+        verbose_name_plural = _("接口写入记录")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client", "created_at"])]
+
+    def __str__(self):
+        return f"{self.client_name} {self.method} {self.path} → {self.status_code}"

@@ -7,11 +7,18 @@ A person's reach is derived from their ``UnitRole`` rows:
   to the committees below it (lower plans derive from theirs and report up);
 * leader — read-only, the same reach as the office.
 Superusers see everything.
+
+An API client (``ApiClient``: another government system) is scoped to one committee and
+the committees below it. A read-only client reads like a leader of that subtree; a
+read-write client may also do the office's writes (open rounds, accept/return reports,
+add units and plans) and the units' writes (fill, submit, approve reports) there.
 """
 import re
 from dataclasses import dataclass, field
 
-from .models import Committee, Unit, UnitAlias, UnitRole
+from django.db.models import Q
+
+from .models import ApiClient, Committee, Unit, UnitAlias, UnitRole
 
 Role = UnitRole.Role
 COMMITTEE_WIDE_ROLES = {Role.OFFICE, Role.ADMIN, Role.LEADER}
@@ -65,7 +72,14 @@ def descendant_committee_ids(committee_ids):
 
 
 def access_for(user) -> Access:
-    """Compute (and memoise on the user object) what ``user`` can reach."""
+    """Compute (and memoise on the user object) what ``user`` can reach.
+
+    ``user`` may also be an ``ApiClient``, or the client's service account as the API's
+    token authentication hands it over (carrying ``_luoshi_api_client``).
+    """
+    client = user if isinstance(user, ApiClient) else getattr(user, "_luoshi_api_client", None)
+    if client is not None:
+        return access_for_client(client, holder=user)
     if not getattr(user, "is_authenticated", False):
         return Access()
     cached = getattr(user, "_luoshi_access", None)
@@ -81,6 +95,34 @@ def access_for(user) -> Access:
     access.wide_committee_ids = wide | descendant_committee_ids(wide)
     access.readable_committee_ids = own | access.wide_committee_ids
     user._luoshi_access = access
+    return access
+
+
+def client_subtree_ids(committee_id) -> set:
+    """A committee and every committee below it, in one query (levels: province → city → county)."""
+    c = committee_id
+    below = Q(pk=c) | Q(parent_id=c) | Q(parent__parent_id=c) | Q(parent__parent__parent_id=c)
+    return set(Committee.objects.filter(below).order_by().values_list("id", flat=True))
+
+
+def access_for_client(client, holder=None) -> Access:
+    """The reach of an API client: its committee and the ones below it; writes only if read-write."""
+    holder = holder if holder is not None else client
+    cached = getattr(holder, "_luoshi_access", None)
+    if cached is not None:
+        return cached
+    access = Access()
+    if client.is_active:
+        subtree = client_subtree_ids(client.committee_id)
+        access.wide_committee_ids = subtree
+        access.readable_committee_ids = set(subtree)
+        if client.read_only:
+            access.committee_ids = {Role.LEADER: set(subtree)}
+        else:
+            units = set(Unit.objects.filter(committee_id__in=subtree, is_active=True).values_list("id", flat=True))
+            access.unit_ids = {Role.REPORTER: units, Role.APPROVER: set(units)}
+            access.committee_ids = {Role.OFFICE: set(subtree), Role.REPORTER: set(subtree), Role.APPROVER: set(subtree)}
+    holder._luoshi_access = access
     return access
 
 

@@ -1,7 +1,12 @@
 """Writes for committees and units: one function per change, validated, in one transaction."""
-from django.db import transaction
+import hashlib
+import secrets
 
-from .models import Committee, Unit, UnitAlias, UnitRole
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiClient, ApiToken, Committee, Unit, UnitAlias, UnitRole
 
 
 @transaction.atomic
@@ -38,3 +43,49 @@ def rename_unit(*, unit: Unit, successor: Unit, renamed_on=None) -> Unit:
 def grant_role(*, user, unit: Unit, role: str) -> UnitRole:
     grant, _ = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
     return grant
+
+
+# ---------------------------------------------------------------- API clients and their tokens
+
+def hash_api_key(key: str) -> str:
+    """The stored form of an API key: its SHA-256 hex digest (the key itself is never stored)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_service_account(name: str):
+    """The user an API client's writes are recorded under: inactive, no password, never logs in."""
+    User = get_user_model()
+    user = User(username=f"api-client-{secrets.token_hex(6)}", first_name=name[:150], is_active=False)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_api_client(*, name: str, committee: Committee, access: str = ApiClient.AccessLevel.READ_ONLY,
+                      created_by=None, throttle_rate: str = "", contact: str = "") -> ApiClient:
+    """Register another system; it gets a service account that can never log in to the web UI."""
+    user = new_service_account(name)
+    client = ApiClient(name=name.strip(), committee=committee, access=access, created_by=created_by,
+                       throttle_rate=throttle_rate.strip(), contact=contact, user=user)
+    client.full_clean()
+    client.save()
+    return client
+
+
+@transaction.atomic
+def issue_api_token(*, client: ApiClient, created_by=None) -> tuple[ApiToken, str]:
+    """A new key for ``client``. Returns ``(token, key)``: show ``key`` once, it cannot be recovered."""
+    prefix = "ls_" + secrets.token_hex(4)
+    key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(client=client, prefix=prefix, key_hash=hash_api_key(key), created_by=created_by)
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken) -> ApiToken:
+    """Stop a key from working at once (idempotent: revoking twice keeps the first time)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,131 @@
+"""Fast bulk inserts for roll-ups and generated data: COPY on PostgreSQL, ``bulk_create`` elsewhere.
+
+Rows are plain tuples in the order of ``columns`` (attribute names such as ``plan_id``),
+so that large writes never build model instances on PostgreSQL. Callers validate what
+they write; database constraints still apply to every row.
+"""
+import datetime
+import json
+
+from django.db import connections, models
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format (faster than adapting values one by one)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _converter(field):
+    """The fastest correct COPY text conversion for a column's values."""
+    if isinstance(field, models.JSONField):
+        return _json_text
+    if isinstance(field, models.BooleanField):
+        return _copy_text
+    if isinstance(field, (models.IntegerField, models.DecimalField, models.ForeignKey, models.AutoField)):
+        return _plain  # ints and fixed-scale Decimals print as PostgreSQL reads them
+    if isinstance(field, (models.DateField, models.DateTimeField)):
+        cache = {}
+
+        def dated(value):  # the same dates and timestamps recur on many rows
+            if value is None:
+                return "\\N"
+            text = cache.get(value)
+            if text is None:
+                text = cache[value] = value.isoformat()
+            return text
+
+        return dated
+    return _copy_text
+
+
+def _json_text(value) -> str:
+    return _copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def bulk_insert(model, columns, rows, *, using="default", batch_size=1000) -> int:
+    """Insert ``rows`` (iterables of values in ``columns`` order) into ``model``'s table; return how many."""
+    connection = connections[using]
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    count = 0
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(fields[c].column) for c in columns)}) FROM STDIN"
+        converters = [_converter(fields[c]) for c in columns]
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            lines = []
+            for row in rows:
+                lines.append("\t".join([convert(v) for convert, v in zip(converters, row, strict=True)]))
+                count += 1
+                if len(lines) >= batch_size:
+                    copy.write("\n".join(lines) + "\n")
+                    lines = []
+            if lines:
+                copy.write("\n".join(lines) + "\n")
+        return count
+    batch = []
+    for row in rows:
+        batch.append(model(**dict(zip(columns, row, strict=True))))
+        if len(batch) >= batch_size:
+            model.objects.using(using).bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        model.objects.using(using).bulk_create(batch)
+        count += len(batch)
+    return count
+
+
+def bulk_update_rows(model, columns, rows, *, using="default") -> int:
+    """Set ``columns`` of existing rows: ``rows`` are tuples ``(pk, value, …)`` in ``columns`` order.
+
+    One ``UPDATE … FROM (VALUES …)`` on PostgreSQL (Django's ``bulk_update`` builds a
+    CASE per column and row, which is slow for hundreds of rows); one UPDATE per row elsewhere.
+    """
+    rows = list(rows)
+    if not rows:
+        return 0
+    connection = connections[using]
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    if connection.vendor != "postgresql":
+        manager = model._base_manager.using(using)
+        for pk, *values in rows:
+            manager.filter(pk=pk).update(**dict(zip(columns, values, strict=True)))
+        return len(rows)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    names = ["pk", *(f"c{i}" for i in range(len(columns)))]
+    types = [pk.db_type(connection), *(fields[c].db_type(connection) for c in columns)]
+    sets = ", ".join(
+        f"{quote(fields[c].column)} = CAST(v.c{i} AS {types[i + 1]})" for i, c in enumerate(columns)
+    )
+    placeholders = ", ".join(["%s"] * len(names))
+    values = ", ".join(f"({placeholders})" for _ in rows)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} FROM (VALUES {values}) AS v({', '.join(names)}) "
+        f"WHERE t.{quote(pk.column)} = CAST(v.pk AS {types[0]})"
+    )
+    params = []
+    for row in rows:
+        for i, value in enumerate(row):
+            if i and isinstance(fields[columns[i - 1]], models.JSONField):
+                value = json.dumps(value, ensure_ascii=False)
+            params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

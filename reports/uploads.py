@@ -1,0 +1,114 @@
+"""What an uploaded file really is, judged by its content (magic bytes), never by its name alone."""
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    content_type: str
+    label: str
+    extensions: tuple
+
+
+PDF = Kind("application/pdf", "PDF", (".pdf",))
+PNG = Kind("image/png", "PNG 图片", (".png",))
+JPEG = Kind("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"))
+DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档", (".docx",))
+XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿", (".xlsx",))
+TEXT = Kind("text/plain; charset=utf-8", "纯文本", (".txt",))
+EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT)
+MAX_ZIP_ENTRIES = 10000
+
+
+def max_bytes() -> int:
+    return settings.LUOSHI_MAX_UPLOAD_BYTES
+
+
+def check_size(upload):
+    if upload.size == 0:
+        raise ValidationError(_("文件“%(name)s”是空的，请选择有内容的文件。") % {"name": upload.name}, code="empty")
+    if upload.size > max_bytes():
+        raise ValidationError(
+            _("文件“%(name)s”有 %(size)s，超过了 %(max)s 的上限。请压缩或拆分后再上传。")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes())},
+            code="too_large",
+        )
+
+
+def _office_zip(upload):
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                return None
+            names = {info.filename for info in infos}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _is_text(upload):
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def sniff(upload) -> Kind | None:
+    """The kind of ``upload`` read from its first bytes (and, for zip containers, its member names)."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_zip(upload)
+    if _is_text(upload):
+        return TEXT
+    return None
+
+
+def check_evidence(upload) -> Kind:
+    """Size and content check of an evidence file; returns its kind or raises a Chinese message."""
+    check_size(upload)
+    kind = sniff(upload)
+    if kind is None:
+        raise ValidationError(
+            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx）、Excel（.xlsx）或纯文本（.txt）。")
+            % {"name": upload.name},
+            code="bad_type",
+        )
+    name = (upload.name or "").lower()
+    if not name.endswith(kind.extensions):
+        raise ValidationError(
+            _("文件“%(name)s”的扩展名与内容不符：内容是%(label)s，扩展名应为 %(ext)s。请确认选择的是正确的文件。")
+            % {"name": upload.name, "label": kind.label, "ext": " 或 ".join(kind.extensions)},
+            code="bad_extension",
+        )
+    return kind

@@ -1,0 +1,533 @@
+"""Web pages of reporting: my tasks, the report page and its workflow, history, evidence files,
+the office's rounds and review queue, deadlines, 催办, schedules, unit overview, Excel, notifications.
+
+Views are thin: they read through ``reports.selectors`` (which filter by ``access_for``) and
+write through ``reports.services`` / ``reports.reminders`` / ``reports.excel``. Something the
+user may not read is a 404; something they may read but not do is a 403.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tasks.models import Assignment
+from tasks.selectors import visible_plans
+from units.models import Unit, UnitRole
+from units.selectors import access_for
+
+from . import excel, reminders, selectors, services
+from .filtersets import ProgressReportFilterSet
+from .forms import (
+    AttachmentForm,
+    ChaseForm,
+    CommentForm,
+    ExcelUploadForm,
+    ExtensionForm,
+    ExtraRoundForm,
+    ReasonForm,
+    ReportForm,
+    ScheduleForm,
+)
+from .models import Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
+
+S = ProgressReport.Status
+Role = UnitRole.Role
+PAGE_SIZE = 50
+
+
+def _messages_of(exc: ValidationError):
+    return exc.messages if hasattr(exc, "messages") else [str(exc)]
+
+
+def _error(request, exc: ValidationError):
+    for message in _messages_of(exc):
+        messages.error(request, message)
+
+
+def _next_or(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------- my tasks
+
+@login_required
+def my_tasks(request):
+    """The open rounds' slots of the user's units: due, overdue, returned (with the comment), waiting."""
+    today = timezone.localdate()
+    base = selectors.my_open_slots(request.user, today=today)
+    filterset = ProgressReportFilterSet(request.GET or None, queryset=base, request=request)
+    slots = list(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
+    access = access_for(request.user)
+    approver_units = access.units_with(Role.APPROVER)
+    rounds = {}
+    for slot in slots:
+        rounds.setdefault(slot.round_id, {"round": slot.round, "slots": []})["slots"].append(slot)
+    unit_rounds = sorted({(s.round_id, s.unit_id): (s.round, s.unit) for s in slots}.values(),
+                         key=lambda pair: (-pair[0].period_end.toordinal(), pair[1].order))
+    context = {
+        "rounds": list(rounds.values()),
+        "counts": selectors.overview_counts(slots),
+        "to_approve": [s for s in slots if s.status == S.SUBMITTED and s.unit_id in approver_units],
+        "returned": [s for s in slots if s.status == S.RETURNED],
+        "units": Unit.objects.filter(pk__in=access.units_with(Role.REPORTER, Role.APPROVER)).order_by("order"),
+        "unit_rounds": unit_rounds,
+        "filter": filterset,
+        "today": today,
+    }
+    return render(request, "reports/my_tasks.html", context)
+
+
+# ---------------------------------------------------------------- one report
+
+def _permissions(user, report):
+    access = access_for(user)
+    round_open = not report.round.closed and report.task.plan.status != report.task.plan.Status.CLOSED
+    is_reporter = access.is_reporter_of(report.unit_id)
+    is_office = access.is_office_of(report.task.plan.committee_id)
+    return {
+        "edit": round_open and is_reporter and report.status in services.EDITABLE,
+        "approve": round_open and access.is_approver_of(report.unit_id) and report.status == S.SUBMITTED,
+        "review": is_office and report.status == S.APPROVED,
+        "reopen": round_open and (is_reporter or is_office) and report.status == S.ACCEPTED,
+        "history": True,
+    }
+
+
+def _report_context(request, report, form=None):
+    targets = selectors.report_targets(report)
+    can = _permissions(request.user, report)
+    if form is None and can["edit"]:
+        form = ReportForm(report=report, targets=targets)
+    is_lead = Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id,
+                                        role=Assignment.Role.LEAD).exists()
+    return {
+        "report": report,
+        "task": report.task,
+        "round": report.round,
+        "targets": targets,
+        "form": form,
+        "can": can,
+        "is_lead": is_lead,
+        "partners": selectors.partner_reports(request.user, report) if is_lead else [],
+        "attachments": selectors.active_attachments(report),
+        "attachment_form": AttachmentForm() if can["edit"] else None,
+        "send_back_form": CommentForm(auto_id="sendback_%s"),
+        "return_form": CommentForm(auto_id="return_%s"),
+        "reason_form": ReasonForm(auto_id="reopen_%s"),
+        "refused_count": RefusedEdit.objects.filter(report=report).count(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    """Read a report; its unit's reporter edits it here (POST saves the draft, or saves and submits)."""
+    report = selectors.get_report(request.user, pk)
+    if request.method != "POST":
+        return render(request, "reports/report.html", _report_context(request, report))
+
+    if not access_for(request.user).is_reporter_of(report.unit_id):
+        raise PermissionDenied(_("只有本单位的填报人可以修改该报告。"))
+    targets = selectors.report_targets(report)
+    form = ReportForm(request.POST, report=report, targets=targets)
+    if not form.is_valid():
+        messages.error(request, _("填写内容有误，请按提示修改；本次未保存任何内容。"))
+        return render(request, "reports/report.html", _report_context(request, report, form), status=400)
+    data = form.cleaned_data
+    try:
+        saved = services.save_draft(
+            report=report, user=request.user, version=data["version"], progress=data["progress"],
+            problems=data["problems"], next_steps=data["next_steps"], figures=form.figures(),
+        )
+    except services.StaleVersion as exc:
+        messages.error(request, str(exc))
+        fresh = selectors.get_report(request.user, pk)
+        return render(request, "reports/report.html", _report_context(request, fresh), status=409)
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            form.add_error(None, message)
+        messages.error(request, _("未能保存：%(reason)s") % {"reason": "；".join(_messages_of(exc))})
+        return render(request, "reports/report.html", _report_context(request, report, form), status=400)
+    if request.POST.get("then") == "submit":
+        try:
+            saved = services.submit(report=saved, user=request.user)
+        except ValidationError as exc:
+            messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+            _error(request, exc)
+            return redirect("report-detail", pk=saved.pk)
+        messages.success(request, _("已提交（第%(v)s版），当前状态：%(status)s。") % {
+            "v": saved.version, "status": saved.get_status_display()})
+        return redirect("my-tasks")
+    messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+    return redirect("report-detail", pk=saved.pk)
+
+
+ACTIONS = {
+    "submit": (services.submit, None, gettext_lazy("已提交，当前状态：%(status)s。")),
+    "approve": (services.approve, None, gettext_lazy("已审核通过，报告已报送残工委办公室。")),
+    "send_back": (services.send_back, CommentForm, gettext_lazy("已退回本单位填报人修改。")),
+    "accept": (services.accept, None, gettext_lazy("已采纳。")),
+    "return": (services.return_report, CommentForm, gettext_lazy("已退回单位，退回意见单位可见。")),
+    "reopen": (services.reopen, ReasonForm,
+               gettext_lazy("已开启更正，报告成为新的草稿版本；原采纳版本保留在历史中。")),
+}
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    """One workflow step on a report: submit, approve, send back, accept, return, reopen."""
+    if action not in ACTIONS:
+        return HttpResponse(status=404)
+    report = selectors.get_report(request.user, pk)
+    service, form_class, done = ACTIONS[action]
+    kwargs = {}
+    fallback = reverse("report-detail", args=[report.pk])
+    if form_class is not None:
+        form = form_class(request.POST)
+        field = next(iter(form.base_fields))
+        if form.is_valid():
+            kwargs[field] = form.cleaned_data[field]
+        elif (request.POST.get(field) or "").strip():
+            for error in form.errors[field]:  # e.g. too long: say so, write nothing
+                messages.error(request, f"{form.fields[field].label}：{error}")
+            return redirect(_next_or(request, fallback))
+        else:
+            kwargs[field] = ""  # empty: the service says what to write
+    try:
+        report = service(report=report, user=request.user, **kwargs)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect(_next_or(request, fallback))
+    messages.success(request, done % {"status": report.get_status_display()})
+    return redirect(_next_or(request, fallback))
+
+
+@login_required
+def report_history(request, pk):
+    """Every saved version of the report: who, when, why and what changed; refused (conflicting) edits too."""
+    report = selectors.get_report(request.user, pk)
+    names = {str(t.pk): f"{t.indicator}（{t.measure_unit}）" for t in selectors.report_targets(report)}
+    refused = list(RefusedEdit.objects.filter(report=report).select_related("user"))
+    for edit in refused:
+        figures = (edit.payload or {}).get("figures") or {}
+        edit.figures_display = [(names.get(str(k), str(k)), v) for k, v in figures.items()]
+    context = {
+        "report": report,
+        "versions": list(reversed(selectors.report_history(report))),
+        "refused": refused,
+        "attachments": report.attachments.select_related("uploaded_by", "removed_by"),
+    }
+    return render(request, "reports/history.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    report = selectors.get_report(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect("report-detail", pk=report.pk)
+    try:
+        attachment = services.add_attachment(report=report, user=request.user, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("report-detail", pk=report.pk)
+    messages.success(request, _("已上传“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = selectors.get_attachment(request.user, pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk):
+    attachment = selectors.get_attachment(request.user, pk)
+    try:
+        services.remove_attachment(attachment=attachment, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已移除“%(name)s”（文件仍保留在历史记录中）。") % {"name": attachment.original_name})
+    return redirect("report-detail", pk=attachment.report_id)
+
+
+# ---------------------------------------------------------------- the office: rounds and review
+
+def _office_plans(user):
+    access = access_for(user)
+    plans = visible_plans(user)
+    if not access.is_superuser:
+        plans = plans.filter(committee_id__in=access.committees_with(Role.OFFICE, Role.ADMIN))
+    return plans.order_by("-period_start", "title")
+
+
+@login_required
+def round_list(request):
+    """Rounds of the user's committees (office, admin, leader) with their counts; the office opens extra rounds."""
+    access = access_for(request.user)
+    if not (access.is_superuser or access.units_with(Role.OFFICE, Role.ADMIN, Role.LEADER)):
+        raise PermissionDenied(_("只有残工委办公室和委员会领导可以查看填报轮次。"))
+    plans = _office_plans(request.user)
+    form = None
+    if request.method == "POST":
+        form = ExtraRoundForm(request.POST, plans=plans)
+        if not plans.exists():
+            raise PermissionDenied(_("只有本级残工委办公室可以开启填报轮次。"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rnd = services.open_extra_round(
+                    plan=data["plan"], user=request.user, period_label=data["period_label"],
+                    period_start=data["period_start"], period_end=data["period_end"], opens_on=data["opens_on"],
+                    due_on=data["due_on"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("已开启“%(label)s”，共%(n)s个填报任务。") % {
+                    "label": rnd.period_label, "n": rnd.reports.count()})
+                return redirect("round-detail", pk=rnd.pk)
+        messages.error(request, _("未能开启填报轮次，请按提示修改。"))
+    elif plans.exists():
+        form = ExtraRoundForm(plans=plans)
+    rounds = selectors.round_list(request.user)
+    schedules = ReportingSchedule.objects.filter(plan__in=visible_plans(request.user)).select_related("plan")
+    return render(request, "reports/round_list.html", {
+        "page": _page(request, rounds), "form": form, "plans": plans, "schedules": schedules,
+        "today": timezone.localdate(),
+    }, status=400 if form is not None and form.is_bound else 200)
+
+
+@login_required
+def round_detail(request, pk):
+    """A round for the office: the review queue, every unit's state, deadlines, 催办 and the reminder log."""
+    rnd = selectors.get_round(request.user, pk)
+    is_office = access_for(request.user).is_office_of(rnd.plan.committee_id)
+    today = timezone.localdate()
+    base = selectors.annotate_due(selectors.visible_reports(request.user).filter(round=rnd))
+    filterset = ProgressReportFilterSet(request.GET or None, queryset=base, request=request)
+    reports = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    units = selectors.office_units_of(request.user, rnd)
+    context = {
+        "round": rnd,
+        "is_office": is_office,
+        "queue": selectors.review_queue(request.user, rnd),
+        "unit_rows": selectors.round_units(rnd, today=today),
+        "log": selectors.reminder_log(rnd),
+        "filter": filterset,
+        "page": _page(request, reports.select_related("unit", "task").order_by("task__order", "unit__order")),
+        "extension_form": ExtensionForm(units=units, auto_id="extend_%s") if is_office and not rnd.closed else None,
+        "chase_form": ChaseForm(units=units, auto_id="chase_%s") if is_office and not rnd.closed else None,
+        "comment_form": CommentForm(),
+        "today": today,
+    }
+    return render(request, "reports/round_detail.html", context)
+
+
+def _office_round(request, pk):
+    rnd = selectors.get_round(request.user, pk)
+    if not access_for(request.user).is_office_of(rnd.plan.committee_id):
+        raise PermissionDenied(_("只有本级残工委办公室可以进行该操作。"))
+    return rnd
+
+
+@login_required
+@require_POST
+def round_extend(request, pk):
+    rnd = _office_round(request, pk)
+    form = ExtensionForm(request.POST, units=selectors.office_units_of(request.user, rnd))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("round-detail", pk=rnd.pk)
+    data = form.cleaned_data
+    try:
+        ext = services.extend_deadline(round=rnd, user=request.user, unit=data["unit"], due_on=data["due_on"],
+                                       reason=data["reason"])
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("%(unit)s的截止日期已延至 %(due)s。") % {
+            "unit": ext.unit.short_name, "due": ext.due_on.isoformat()})
+    return redirect("round-detail", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_chase(request, pk):
+    rnd = _office_round(request, pk)
+    form = ChaseForm(request.POST, units=selectors.office_units_of(request.user, rnd))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("round-detail", pk=rnd.pk)
+    try:
+        entry = reminders.chase_unit(rnd=rnd, unit=form.cleaned_data["unit"], user=request.user,
+                                     message=form.cleaned_data["message"])
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已向%(unit)s发出催办（站内通知，邮件%(n)s封）。") % {
+            "unit": entry.unit.short_name, "n": entry.emails_sent})
+    return redirect("round-detail", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    rnd = _office_round(request, pk)
+    services.close_round(round=rnd, user=request.user)
+    messages.success(request, _("“%(label)s”已关闭，不能再填报或修改。") % {"label": rnd.period_label})
+    return redirect("round-detail", pk=rnd.pk)
+
+
+@login_required
+def plan_schedule(request, pk):
+    """A plan's reporting schedules; the office adds or changes one per frequency."""
+    plan = get_object_or_404(visible_plans(request.user), pk=pk)
+    access = access_for(request.user)
+    if not (access.is_office_of(plan.committee_id) or plan.committee_id in access.committees_with(Role.LEADER)):
+        raise PermissionDenied(_("只有残工委办公室和委员会领导可以查看填报安排。"))
+    is_office = access.is_office_of(plan.committee_id)
+    form = ScheduleForm() if is_office else None
+    status = 200
+    if request.method == "POST":
+        if not is_office:
+            raise PermissionDenied(_("只有本级残工委办公室可以修改填报安排。"))
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_schedule(plan=plan, user=request.user, frequency=data["frequency"],
+                                      due_days=data["due_days"], reminder_offsets=data["reminder_offsets"],
+                                      active=data["active"])
+            except ValidationError as exc:
+                for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("填报安排已保存。"))
+                return redirect("plan-schedule", pk=plan.pk)
+        status = 400
+    schedules = ReportingSchedule.objects.filter(plan=plan).order_by("frequency")
+    return render(request, "reports/schedule.html", {
+        "plan": plan, "schedules": schedules, "form": form, "is_office": is_office,
+    }, status=status)
+
+
+# ---------------------------------------------------------------- unit overview
+
+@login_required
+def unit_overview(request, pk):
+    """What is due, overdue and returned for one unit across the open rounds."""
+    unit = selectors.readable_unit(request.user, pk)
+    today = timezone.localdate()
+    slots = list(selectors.unit_slots(request.user, unit, today=today))
+    context = {
+        "unit": unit,
+        "counts": selectors.overview_counts(slots),
+        "overdue": [s for s in slots if s.is_overdue],
+        "due": [s for s in slots if s.status in selectors.MISSING_STATUSES and not s.is_overdue],
+        "returned": [s for s in slots if s.status == S.RETURNED],
+        "with_office": [s for s in slots if s.status == S.APPROVED],
+        "today": today,
+    }
+    return render(request, "reports/unit_overview.html", context)
+
+
+# ---------------------------------------------------------------- Excel
+
+def _excel_target(request, round_pk, unit_pk):
+    rnd = get_object_or_404(ReportingRound.objects.select_related("plan"), pk=round_pk)
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    if not selectors.visible_reports(request.user).filter(round=rnd, unit=unit).exists():
+        raise Http404(_("找不到该对象，或您无权查看。"))
+    return rnd, unit
+
+
+@login_required
+def excel_page(request, round_pk, unit_pk):
+    """Download the unit's template for the round, or upload a filled one (all rows saved, or none)."""
+    rnd, unit = _excel_target(request, round_pk, unit_pk)
+    can_upload = access_for(request.user).is_reporter_of(unit.pk) and not rnd.closed
+    result, status = None, 200
+    form = ExcelUploadForm() if can_upload else None
+    if request.method == "POST":
+        if not access_for(request.user).is_reporter_of(unit.pk):
+            raise PermissionDenied(_("只有本单位的填报人可以上传填报模板。"))
+        form = ExcelUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = excel.read_upload(rnd=rnd, unit=unit, user=request.user, upload=form.cleaned_data["file"])
+            if result.ok:
+                messages.success(request, _("上传成功：保存了%(saved)s份报告，%(same)s份没有变化。") % {
+                    "saved": len(result.saved), "same": result.unchanged})
+                return redirect("my-tasks")
+        status = 400
+    return render(request, "reports/excel.html", {
+        "round": rnd, "unit": unit, "form": form, "result": result, "can_upload": can_upload,
+    }, status=status)
+
+
+@login_required
+def excel_template(request, round_pk, unit_pk):
+    rnd, unit = _excel_target(request, round_pk, unit_pk)
+    data = excel.build_template(rnd=rnd, unit=unit, user=request.user)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, excel.template_filename(rnd, unit))
+    return response
+
+
+# ---------------------------------------------------------------- notifications
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("已全部标为已读。"))
+        return redirect("notifications")
+    page = _page(request, selectors.notifications_for(request.user))
+    return render(request, "reports/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    link = note.link if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()}) \
+        else reverse("notifications")
+    return HttpResponseRedirect(link)
+

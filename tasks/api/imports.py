@@ -1,0 +1,96 @@
+"""The plan importer through the API: upload a file → preview → confirm (or discard).
+
+The same service as the command and the web wizard (``tasks.importing``); the preview
+is the structure read out of the file (SCHEMA.md format) with every unit name resolved
+or listed with its closest candidates, and the doubtful targets named.
+"""
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from tasks import importing, selectors
+from tasks.models import WorkPlan
+from units.api.base import AuditMixin
+from units.models import Committee
+
+T = gettext_lazy
+TAG = T("计划导入")
+
+
+class PlanImportUploadSerializer(serializers.Serializer):
+    committee = serializers.SlugRelatedField(slug_field="code", queryset=Committee.objects.all(),
+                                             help_text=T("残工委代码，如 jilin"))
+    file = serializers.FileField(help_text=T("计划文件：.txt、.docx、.xlsx 或带文字层的 PDF"))
+
+
+class PlanImportConfirmSerializer(serializers.Serializer):
+    unit_choices = serializers.DictField(
+        child=serializers.CharField(), required=False, default=dict,
+        help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位；选定的对应关系记为别名"),
+    )
+    plan = serializers.DictField(required=False, default=dict,
+                                 help_text=T("更正计划信息：title、doc_number、issued_on、period_start、period_end"))
+    keep_targets = serializers.ListField(
+        child=serializers.RegexField(r"^\d+:\d+$"), required=False, allow_null=True, default=None,
+        help_text=T("要保存的目标，“任务序号:目标序号”（从0起）；省略则保存全部非存疑目标"),
+    )
+    kind = serializers.ChoiceField(choices=WorkPlan.Kind.choices, required=False, allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=[WorkPlan.Status.DRAFT, WorkPlan.Status.PUBLISHED],
+                                     default=WorkPlan.Status.DRAFT)
+
+
+PREVIEW = OpenApiResponse(OpenApiTypes.OBJECT, description=T("识别结果：structure、units、unknown_units、doubtful_targets…"))
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary=T("导入预览"), responses={200: PREVIEW}, tags=[TAG]),
+    create=extend_schema(
+        summary=T("上传计划文件并识别"),
+        description=T("读出章节、任务、牵头和参加单位、量化目标，返回预览；不创建计划。仅该残工委办公室（或读写客户端）可用。"),
+        request={"multipart/form-data": PlanImportUploadSerializer}, responses={201: PREVIEW}, tags=[TAG],
+    ),
+)
+class PlanImportViewSet(AuditMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PlanImportUploadSerializer
+    parser_classes = [MultiPartParser, JSONParser]
+
+    def get_queryset(self):
+        return selectors.visible_imports(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        upload = PlanImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        record = importing.start_import(committee=upload.validated_data["committee"], user=request.user,
+                                        data=file.read(), filename=file.name)
+        self.audit_object = record
+        return Response(importing.preview(record), status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(importing.preview(self.get_object()))
+
+    @extend_schema(summary=T("确认导入，创建计划"), request=PlanImportConfirmSerializer,
+                   responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description=T("{\"plan_id\": …}"))}, tags=[TAG])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def confirm(self, request, pk=None):
+        record = self.get_object()
+        body = PlanImportConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        plan = importing.confirm_import(
+            record=record, user=request.user, unit_choices=data["unit_choices"], plan_overrides=data["plan"],
+            keep_targets=data["keep_targets"], kind=data["kind"], status=data["status"],
+        )
+        self.audit_object = plan
+        return Response({"plan_id": plan.pk, "title": plan.title, "task_count": plan.tasks.count()},
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=T("放弃导入"), request=None, responses={200: PREVIEW}, tags=[TAG])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def discard(self, request, pk=None):
+        record = importing.discard_import(record=self.get_object(), user=request.user)
+        return Response(importing.preview(record))

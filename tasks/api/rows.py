@@ -1,0 +1,119 @@
+"""The rows of ``GET /api/v1/tasks/`` — the API's hottest list — without model instances.
+
+A page costs one statement whatever its size: the page's tasks, selected by the ORM with the
+list's filters, ordering and the caller's reach (numbered by ``ROW_NUMBER`` in that order),
+and — written by hand around it — their units and targets, in one ``UNION ALL``. The rows are grouped into exactly what ``TaskSerializer``
+writes for a task (``tests/api`` compares the two; ``make bench`` times it against a bare view).
+"""
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from targets.models import Target
+from tasks.models import Assignment, Task
+from units.models import Unit
+
+from .serializers import figure
+
+
+# Columns of the statement (one type per column, as UNION requires):
+# kind, task id, row id (task: position), unit id, short text, long text, word, order,
+# plan id, section id, parent id, deadline, flag 1, flag 2, value, baseline, measure unit
+def _page_sql(connection, page_sql):
+    """One statement: the page's tasks (ORM-built, with their position) and, by hand, their units and targets."""
+    q = connection.ops.quote_name
+    a, u, g = Assignment._meta.db_table, Unit._meta.db_table, Target._meta.db_table
+    # Typed NULLs: PostgreSQL matches UNION column types branch by branch.
+    big, txt, date, flag, num = ("CAST(NULL AS bigint)", "CAST(NULL AS varchar)", "CAST(NULL AS date)",
+                                 "CAST(NULL AS boolean)", "CAST(NULL AS numeric)")
+    return (
+        f"WITH page AS ({page_sql}) "
+        f"SELECT 0, p.id, p.pos, {big}, p.ref, p.text, {txt}, p.{q('order')},"
+        f" p.plan_id, p.section_id, p.parent_id, p.deadline, p.all_member_units, {flag}, {num}, {num}, {txt}"
+        f" FROM page p"
+        f" UNION ALL"
+        f" SELECT 1, a.task_id, a.id, a.unit_id, u.short_name, su.short_name, a.role, a.{q('order')},"
+        f" {big}, {big}, {big}, {date}, {flag}, {flag}, {num}, {num}, {txt}"
+        f" FROM {q(a)} a JOIN {q(u)} u ON u.id = a.unit_id LEFT JOIN {q(u)} su ON su.id = u.successor_id"
+        f" WHERE a.task_id IN (SELECT id FROM page)"
+        f" UNION ALL"
+        f" SELECT 2, g.task_id, g.id, {big}, g.indicator, g.quote, g.comparator, g.{q('order')},"
+        f" {big}, {big}, {big}, {date}, g.per_unit, g.ambiguous, g.value, g.baseline, g.measure_unit"
+        f" FROM {q(g)} g WHERE g.task_id IN (SELECT id FROM page)"
+    )
+
+
+def _decimal(value):
+    # PostgreSQL returns Decimal; SQLite returns int or float (str() of a float is its shortest exact form).
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _date(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _ordering(queryset):
+    """The list's ordering as expressions (for the row number that keeps the page in order)."""
+    names = [o for o in (queryset.query.order_by or Task._meta.ordering) if isinstance(o, str)]
+    return [F(n[1:]).desc() if n.startswith("-") else F(n).asc() for n in [*names, "id"]]
+
+
+class TaskRows:
+    """A sliceable list of task rows for the paginator (``ordered`` and ``count()`` as Django's
+    Paginator expects)."""
+
+    ordered = True
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("TaskRows supports slices only")
+        page = (
+            self.queryset.annotate(pos=Window(RowNumber(), order_by=_ordering(self.queryset)))
+            .values("id", "pos", "plan_id", "section_id", "ref", "text", "order", "deadline", "all_member_units",
+                    "parent_id")[window]
+        )
+        connection = connections[self.queryset.db]
+        page_sql, params = page.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(_page_sql(connection, page_sql), params)
+            rows = cursor.fetchall()
+        tasks, by_id = [], {}
+        for (kind, task_id, row_id, _unit, short, long, _word, order,
+             plan_id, section_id, parent_id, deadline, flag1, *_rest) in rows:
+            if kind == 0:
+                by_id[task_id] = task = {
+                    "id": task_id, "plan": plan_id, "section": section_id, "ref": short, "text": long,
+                    "order": order, "deadline": _date(deadline), "all_member_units": bool(flag1),
+                    "parent": parent_id, "assignments": [], "targets": [],
+                }
+                tasks.append((row_id, task))
+        for (kind, task_id, row_id, unit_id, short, long, word, order,
+             _plan, _section, _parent, _deadline, flag1, flag2, value, baseline, measure_unit) in rows:
+            if kind == 1:
+                by_id[task_id]["assignments"].append(((word, order, row_id), {
+                    "unit": unit_id, "unit_name": f"{short}（现{long}）" if long else short, "role": word,
+                    "order": order,
+                }))
+            elif kind == 2:
+                by_id[task_id]["targets"].append(((order, row_id), {
+                    "id": row_id, "indicator": short, "value": figure(_decimal(value)), "measure_unit": measure_unit,
+                    "comparator": word, "per_unit": bool(flag1), "ambiguous": bool(flag2),
+                    "baseline": figure(_decimal(baseline)), "quote": long, "order": order,
+                }))
+        result = []
+        for _pos, task in sorted(tasks, key=lambda pair: pair[0]):
+            # units by role and order, targets by order: as TaskSerializer lists them
+            task["assignments"] = [a for _key, a in sorted(task["assignments"], key=lambda pair: pair[0])]
+            task["targets"] = [g for _key, g in sorted(task["targets"], key=lambda pair: pair[0])]
+            result.append(task)
+        return result
