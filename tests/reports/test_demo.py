@@ -27,3 +27,14 @@ def test_load_demo_builds_the_jilin_plan_once(capsys):
     call_command("load_demo")
     assert "未重复载入" in capsys.readouterr().out
     assert (WorkPlan.objects.count(), Task.objects.count(), ProgressReport.objects.count()) == counts
+
+
+def test_demo_reports_carry_2021_dates_so_timeliness_is_meaningful():
+    from reports.models import UnitRollup
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    federation = UnitRollup.objects.get(unit__short_name="省残联", year=2021)
+    civil_affairs = UnitRollup.objects.get(unit__short_name="省民政厅", year=2021)
+    assert federation.reports_on_time == federation.reports_submitted > 0
+    assert 0 < civil_affairs.reports_on_time < civil_affairs.reports_submitted  # late in the third quarter
+    assert not ProgressReport.objects.filter(submitted_at__year__gt=2022).exists()
