@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+if (BASE_DIR / ".env").exists():
+    env.read_env(BASE_DIR / ".env", overwrite=False)
 
 LUOSHI_MODE = env.str("LUOSHI_MODE", default="embedded")
 PRODUCTION = LUOSHI_MODE == "production"

@@ -3,9 +3,10 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from targets.models import Target
+from units.models import Committee, UnitRole
 from units.selectors import access_for
 
-from .models import Assignment, Section, Task, WorkPlan
+from .models import Assignment, PlanImport, Section, Task, WorkPlan
 
 
 def visible_plans(user):
@@ -14,9 +15,7 @@ def visible_plans(user):
     qs = WorkPlan.objects.select_related("committee")
     if access.is_superuser:
         return qs
-    plans = qs.filter(committee_id__in=access.readable_committee_ids)
-    # Reporters and approvers see the plan only if one of its tasks is theirs, or it is their committee's.
-    return plans
+    return qs.filter(committee_id__in=access.readable_committee_ids)
 
 
 def plan_list(user):
@@ -61,8 +60,6 @@ def get_task(user, pk):
 
 def office_committees(user):
     """Committees whose plans the user may import and manage (office or admin role)."""
-    from units.models import Committee, UnitRole
-
     access = access_for(user)
     if access.is_superuser:
         return Committee.objects.all()
@@ -70,8 +67,6 @@ def office_committees(user):
 
 
 def visible_imports(user):
-    from .models import PlanImport
-
     return PlanImport.objects.filter(committee__in=office_committees(user)).select_related("committee")
 
 

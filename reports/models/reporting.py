@@ -51,11 +51,6 @@ class ReportingRound(models.Model):
         return f"{self.plan.title} · {self.period_label}"
 
 
-class ProgressReportQuerySet(models.QuerySet):
-    def latest_accepted(self):
-        return self.filter(status=ProgressReport.Status.ACCEPTED)
-
-
 class ProgressReport(models.Model):
     """A unit's report on one task for one round: narrative plus target figures."""
 
@@ -94,7 +89,6 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("审阅意见"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
 
     history = HistoricalRecords(verbose_name=_("填报历史"))
-    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("进展报告")
