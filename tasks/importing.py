@@ -161,15 +161,12 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
     structure = _apply_edits(record.structure, plan_overrides, None if keep_targets is None else set(keep_targets))
     if not structure.get("tasks"):
         raise ValidationError(_("没有可导入的任务。"))
-    record.source_file.open("rb")
-    try:
-        data = record.source_file.read()
-    finally:
-        record.source_file.close()
     plan = create_plan_from_structure(
         committee=record.committee, structure=structure, kind=kind, status=status, unit_mapping=mapping,
-        source_file=ContentFile(data), source_name=record.source_name, created_by=user,
+        source_name=record.source_name, created_by=user,
     )
+    plan.source_file.name = record.source_file.name  # the uploaded original, kept once, not copied
+    plan.save(update_fields=["source_file"])
     record.status, record.plan = PlanImport.Status.CONFIRMED, plan
     record.save(update_fields=["status", "plan"])
     return plan

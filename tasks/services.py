@@ -49,7 +49,6 @@ def create_plan_from_structure(
     kind: str | None = None,
     status: str = WorkPlan.Status.DRAFT,
     unit_mapping: dict | None = None,
-    source_file=None,
     source_name: str = "",
     created_by=None,
     parent=None,
@@ -92,8 +91,6 @@ def create_plan_from_structure(
         parent=parent,
     )
     plan.full_clean(exclude=["source_file"])
-    if source_file is not None:
-        plan.source_file.save(source_name or "plan", source_file, save=False)
     plan.save()
 
     sections = {}

@@ -67,6 +67,7 @@ def test_command_maps_and_creates_units_and_remembers_aliases(jilin, capsys):
     call_command("import_plan", str(KEY_TASKS), "--committee", "prov", "--map", "省发改委=fgw", "--create-units")
     plan = WorkPlan.objects.get(doc_number="吉政残工委发〔2021〕2号")
     assert plan.tasks.count() == 21 and plan.source_file and plan.source_name == KEY_TASKS.name
+    assert plan.source_file.name == plan.import_record.source_file.name  # the original, kept once
     assert UnitAlias.objects.get(name="省发改委").unit.code == "fgw"
     task5 = Task.objects.get(plan=plan, ref="5")
     assert [u.short_name for u in task5.lead_units] == ["省残联"]
