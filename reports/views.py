@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tasks import selectors as task_selectors
 from tasks.models import Assignment
 from tasks.selectors import visible_plans
 from units.models import Unit, UnitRole
@@ -95,24 +96,10 @@ def my_tasks(request):
 
 # ---------------------------------------------------------------- one report
 
-def _permissions(user, report):
-    access = access_for(user)
-    round_open = not report.round.closed and report.task.plan.status != report.task.plan.Status.CLOSED
-    is_reporter = access.is_reporter_of(report.unit_id)
-    is_office = access.is_office_of(report.task.plan.committee_id)
-    return {
-        "edit": round_open and is_reporter and report.status in services.EDITABLE,
-        "approve": round_open and access.is_approver_of(report.unit_id) and report.status == S.SUBMITTED,
-        "review": is_office and report.status == S.APPROVED,
-        "reopen": round_open and (is_reporter or is_office) and report.status == S.ACCEPTED,
-        "history": True,
-    }
-
-
 def _report_context(request, report, form=None):
     targets = selectors.report_targets(report)
-    can = _permissions(request.user, report)
-    if form is None and can["edit"]:
+    can = selectors.allowed_actions(request.user, report)
+    if form is None and can.edit:
         form = ReportForm(report=report, targets=targets)
     is_lead = Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id,
                                         role=Assignment.Role.LEAD).exists()
@@ -126,7 +113,7 @@ def _report_context(request, report, form=None):
         "is_lead": is_lead,
         "partners": selectors.partner_reports(request.user, report) if is_lead else [],
         "attachments": selectors.active_attachments(report),
-        "attachment_form": AttachmentForm() if can["edit"] else None,
+        "attachment_form": AttachmentForm() if can.edit else None,
         "send_back_form": CommentForm(auto_id="sendback_%s"),
         "return_form": CommentForm(auto_id="return_%s"),
         "reason_form": ReasonForm(auto_id="reopen_%s"),
@@ -136,13 +123,21 @@ def _report_context(request, report, form=None):
 
 
 @login_required
+def task_detail(request, pk):
+    """A task of a plan with the progress its units reported (the reports the user may read)."""
+    task = task_selectors.get_task(request.user, pk)
+    reports = selectors.reports_for_task(request.user, task)
+    return render(request, "tasks/task_detail.html", {"task": task, "plan": task.plan, "reports": reports})
+
+
+@login_required
 def report_detail(request, pk):
     """Read a report; its unit's reporter edits it here (POST saves the draft, or saves and submits)."""
     report = selectors.get_report(request.user, pk)
     if request.method != "POST":
         return render(request, "reports/report.html", _report_context(request, report))
 
-    if not access_for(request.user).is_reporter_of(report.unit_id):
+    if not selectors.allowed_actions(request.user, report).reporter:
         raise PermissionDenied(_("只有本单位的填报人可以修改该报告。"))
     targets = selectors.report_targets(report)
     form = ReportForm(request.POST, report=report, targets=targets)
