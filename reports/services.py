@@ -23,7 +23,7 @@ from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import reminders, selectors, signals, uploads
+from . import outbox, reminders, selectors, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -32,6 +32,7 @@ from .models import (
     ReportingRound,
     ReportingSchedule,
     TargetValue,
+    WorkflowEvent,
 )
 
 Status = ProgressReport.Status
@@ -144,10 +145,25 @@ def save_draft(*, report: ProgressReport, user, version: int, progress: str = ""
     as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
     ``figures`` maps target ids to a value or ``(value, note)``.
     """
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以修改该报告。"))
+    return _saved(report, user, version, progress, problems, next_steps, figures, reason, submit_after=False)
+
+
+def save_and_submit(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
+                    next_steps: str = "", figures: dict | None = None) -> ProgressReport:
+    """保存并提交 as one transaction: the draft is saved and submitted, or neither happens.
+
+    A crash between the two can no longer leave a saved, unsubmitted version behind (whose
+    next save would then be refused as stale, naming the user themself).
+    """
+    return _saved(report, user, version, progress, problems, next_steps, figures, "", submit_after=True)
+
+
+def _saved(report, user, version, progress, problems, next_steps, figures, reason, *, submit_after):
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以修改该报告。"))
     try:
-        return _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+        with transaction.atomic():
+            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+            return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
         refused = RefusedEdit.objects.create(
@@ -302,11 +318,8 @@ def accept(*, report, user) -> ProgressReport:
 
 
 def _rollup_after_commit(report):
-    """Announce, once the change is committed, that the report's figures count differently now."""
-    # robust: a failed receiver (the roll-up is retried by its job and redone nightly) never
-    # fails the accept itself
-    transaction.on_commit(
-        lambda: signals.report_counting_changed.send(sender=ProgressReport, report_id=report.pk), robust=True)
+    """Owe a roll-up: recorded with the change itself, sent once it commits (the outbox)."""
+    outbox.record(kind=WorkflowEvent.Kind.REPORT_COUNTING_CHANGED, report=report)
 
 
 @transaction.atomic

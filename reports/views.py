@@ -145,31 +145,42 @@ def report_detail(request, pk):
         messages.error(request, _("填写内容有误，请按提示修改；本次未保存任何内容。"))
         return render(request, "reports/report.html", _report_context(request, report, form), status=400)
     data = form.cleaned_data
+    fields = {"report": report, "user": request.user, "version": data["version"], "progress": data["progress"],
+              "problems": data["problems"], "next_steps": data["next_steps"], "figures": form.figures()}
+    submitting = request.POST.get("then") == "submit"
     try:
-        saved = services.save_draft(
-            report=report, user=request.user, version=data["version"], progress=data["progress"],
-            problems=data["problems"], next_steps=data["next_steps"], figures=form.figures(),
-        )
+        saved = services.save_and_submit(**fields) if submitting else services.save_draft(**fields)
     except services.StaleVersion as exc:
         messages.error(request, str(exc))
         fresh = selectors.get_report(request.user, pk)
         return render(request, "reports/report.html", _report_context(request, fresh), status=409)
     except ValidationError as exc:
+        if submitting:
+            return _save_when_submit_refused(request, report, form, fields, exc)
         for message in _messages_of(exc):
             form.add_error(None, message)
         messages.error(request, _("未能保存：%(reason)s") % {"reason": "；".join(_messages_of(exc))})
         return render(request, "reports/report.html", _report_context(request, report, form), status=400)
-    if request.POST.get("then") == "submit":
-        try:
-            saved = services.submit(report=saved, user=request.user)
-        except ValidationError as exc:
-            messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
-            _error(request, exc)
-            return redirect("report-detail", pk=saved.pk)
+    if submitting:
         messages.success(request, _("已提交（第%(v)s版），当前状态：%(status)s。") % {
             "v": saved.version, "status": saved.get_status_display()})
         return redirect("my-tasks")
     messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+    return redirect("report-detail", pk=saved.pk)
+
+
+def _save_when_submit_refused(request, report, form, fields, submit_error):
+    """保存并提交 was refused (nothing was written): keep the typed work as a draft if it can be
+    saved at all, and say why it was not submitted."""
+    try:
+        saved = services.save_draft(**fields)
+    except (ValidationError, services.StaleVersion) as exc:
+        for message in _messages_of(exc):
+            form.add_error(None, message)
+        messages.error(request, _("未能保存：%(reason)s") % {"reason": "；".join(_messages_of(exc))})
+        return render(request, "reports/report.html", _report_context(request, report, form), status=400)
+    messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+    _error(request, submit_error)
     return redirect("report-detail", pk=saved.pk)
 
 
