@@ -61,6 +61,9 @@ def _next_or(request, fallback):
     return fallback
 
 
+REVIEW_PAGE_SIZE = 25
+
+
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -347,7 +350,9 @@ def round_detail(request, pk):
     context = {
         "round": rnd,
         "is_office": is_office,
-        "queue": selectors.review_queue(request.user, rnd),
+        # Paginated: with hundreds waiting the page stays small, and it reloads after every accept.
+        "queue": Paginator(selectors.review_queue(request.user, rnd), REVIEW_PAGE_SIZE).get_page(
+            request.GET.get("queue_page")),
         "unit_rows": selectors.round_units(rnd, today=today),
         "log": selectors.reminder_log(rnd),
         "filter": filterset,
