@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_prometheus.exports import ExportToDjangoView
 
 from core.health import worker_heartbeat_age_seconds
 from rollups.models import RollupRun
@@ -81,3 +82,13 @@ def ready(request):
     else:
         status = "degraded"
     return JsonResponse({"status": status, "checks": checks}, status=503 if status == "down" else 200)
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics (django-prometheus: requests, latencies, database queries; and the
+    owed jobs: ``luoshi_outbox_pending``, ``luoshi_celery_queue_length``), for the monitoring
+    host only (``LUOSHI_METRICS_ALLOWED_IPS``); anyone else gets a 404."""
+    if request.META.get("REMOTE_ADDR") not in settings.LUOSHI_METRICS_ALLOWED_IPS:
+        raise Http404
+    return ExportToDjangoView(request)

@@ -67,3 +67,20 @@ def test_readiness_is_503_without_the_database(client, db, monkeypatch):
     response = client.get("/healthz/ready")
     assert response.status_code == 503 and response.json()["status"] == "down"
     assert "connection refused" in response.json()["checks"]["database"]["error"]
+
+
+def test_metrics_for_the_monitoring_host_only(client, db, settings):
+    from reports.models import WorkflowEvent
+
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "django_http_requests_total_by_method_total" in body
+    assert f"luoshi_outbox_pending {float(WorkflowEvent.objects.filter(dispatched_at__isnull=True).count())}" in body
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
+
+
+def test_every_response_carries_a_request_id_and_keeps_the_callers(client, db):
+    response = client.get("/accounts/login/")
+    assert len(response["X-Request-ID"]) >= 32
+    assert client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-abc-123")["X-Request-ID"] == "proxy-abc-123"
