@@ -144,6 +144,11 @@ def plain_number(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def iso_day(day):
+    """A day as stored in the contributor list (yyyy-mm-dd), none for none."""
+    return None if day is None else day.isoformat()
+
+
 # ---------------------------------------------------------------- periods
 
 def plan_period(period_start: int, period_end: int):
@@ -280,7 +285,7 @@ def target_outcome(terms: TargetTerms, start: datetime.date, end: datetime.date,
                    unit_shares: Mapping[int, Decimal] | None = None,
                    committee_shares: Mapping[int, Decimal] | None = None,
                    assigned: Collection[int] = (),
-                   iso: Callable[[datetime.date], str] = datetime.date.isoformat) -> TargetOutcome:
+                   iso: Callable[[datetime.date | None], str | None] = None) -> TargetOutcome:
     """What a target of a plan running from ``start`` to ``end`` has reached.
 
     ``own``: each current unit's latest figure; ``committee_figures``: the figures of the lower
@@ -288,6 +293,7 @@ def target_outcome(terms: TargetTerms, start: datetime.date, end: datetime.date,
     ``assigned``: the task's current units; ``iso`` formats a day (the engine passes a cached one).
     """
     committee_figures = committee_figures or {}
+    iso = iso or iso_day
     holders = holders_of(terms, unit_shares or {}, committee_shares or {}, assigned)
     reached, as_of, counted_any = ZERO, None, False
     capped, share_total = ZERO, ZERO
