@@ -37,6 +37,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,12 @@ def unit_chain_of(committee_ids) -> UnitChain:
     """The renamed units of these committees, each with its successor."""
     return UnitChain(Unit.objects.filter(committee_id__in=committee_ids, successor__isnull=False)
                      .values_list("id", "successor_id").order_by())
+
+
+def _named(row_type):
+    """Database rows as ``row_type`` named tuples, built as ``values_list(named=True)`` builds its own: no
+    Python call per row (the pass reads tens of thousands of them)."""
+    return partial(tuple.__new__, row_type)
 
 
 # ---------------------------------------------------------------- what a pass reads and computes
@@ -192,14 +199,14 @@ class _Pass:
             assignments = assignments.filter(task_id__in=scope.task_ids)
         # Targets and their allocations in one query (a target appears once per allocation).
         self.targets, self.allocations = {}, []
-        for *columns, unit_id, committee_id, share in targets.values_list(
+        for target_id, *columns, unit_id, committee_id, share in targets.values_list(
             "id", "task_id", "task__plan_id", "value", "comparator", "per_unit", "ambiguous", "measure_unit",
             "indicator", "task__parent_id", "allocations__unit_id", "allocations__committee_id", "allocations__value",
         ).order_by():
-            target = TargetRow._make(columns)
-            self.targets.setdefault(target.id, target)
+            if target_id not in self.targets:
+                self.targets[target_id] = TargetRow(target_id, *columns)
             if share is not None:
-                self.allocations.append(rules.Allocation(target.id, unit_id, committee_id, share))
+                self.allocations.append(rules.Allocation(target_id, unit_id, committee_id, share))
         self.assignments = list(assignments.values_list("task_id", "unit_id").order_by())
 
         self.chain = chain = unit_chain or unit_chain_of({p.committee_id for p in self.plans.values()})
@@ -207,7 +214,7 @@ class _Pass:
         for task_id, unit_id in self.assignments:
             self.assigned[task_id].add(chain.current(unit_id))
         self.figures = list(self._latest_figures()) if self.targets or self.full else []
-        self.stats = list(map(ReportStats._make, self._report_stats()))
+        self.stats = list(map(_named(ReportStats), self._report_stats()))
         self.returns = [] if scope is not None and not scope.unit_ids else list(self._returns())
 
     def _report_filter(self):
