@@ -277,7 +277,6 @@ class _Pass:
         )
 
     # ---- targets
-    # ---- targets
 
     def compute_targets(self, stored_derived: StoredDerived):
         """Every target's result. A target split to lower committees counts the figures of their derived

@@ -38,7 +38,7 @@ ZERO, ONE = Decimal(0), Decimal(1)
 BEHIND_FROM = Decimal("0.8")  # projection in [0.8, 1) → behind; below → at risk
 RATIO_CAP = Decimal("9999999999")  # the largest ratio the columns hold (14 digits, 4 of them decimal places)
 PLACES = Decimal("0.0001")
-AT_MOST = "<="  # the comparator of a "不超过" target (targets.models.Target.Comparator.AT_MOST)
+AT_LEAST, AT_MOST = ">=", "<="  # comparators as targets.models.Target.Comparator spells them; "<=" is 不超过
 PERCENT = "%"
 
 
@@ -77,7 +77,7 @@ class Allocation(NamedTuple):
 class TargetTerms(NamedTuple):
     """What a target asks for."""
     value: Decimal
-    comparator: str = ">="
+    comparator: str = AT_LEAST
     per_unit: bool = False  # every unit (or every holder of a share) must reach the whole value
     measure_unit: str = ""
 
@@ -100,7 +100,7 @@ class TargetOutcome:
     status: str
     as_of: datetime.date | None
     contributors: list
-    ceiling: bool = False
+    ceiling: bool = False  # a "不超过" target: its ratio is the share of the ceiling used, not progress
 
     @property
     def has_data(self):

@@ -397,4 +397,4 @@ def test_statuses_and_comparator_are_spelled_as_the_models_store_them():
 
     assert spelled(TargetState) == set(TargetStatus.values)
     assert spelled(TaskState) == set(TaskStatus.values)
-    assert AT_MOST == Target.Comparator.AT_MOST
+    assert (rules.AT_LEAST, AT_MOST) == (Target.Comparator.AT_LEAST, Target.Comparator.AT_MOST)
