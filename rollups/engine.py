@@ -705,7 +705,7 @@ def _roll_up(plans: dict[int, PlanInfo], year: int, locked, now, started, *, anc
     then the rollups of the committees whose numbers changed."""
     pass_ = _run_pass(plans, year, [run for run in locked if run.plan_id in plans], now, started, scope, unit_chain)
     committees = {p.committee_id for p in plans.values()}
-    committees |= _propagate_up(ancestry, year, set(pass_.task_results), now, locked)
+    committees |= _propagate_up(ancestry, year, pass_.task_results.keys(), now, locked)
     _committee_rollups(year, committees, now)
     return pass_
 
@@ -730,8 +730,8 @@ def recompute_plan(plan_id: int, year: int | None = None) -> dict:
     year = year or plan.current_year()
     if not plan.period_start <= year <= plan.period_end:
         return {"plans": 0, "year": year}
-    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, *rules.plan_period(plan.period_start,
-                                                                                   plan.period_end))
+    start, end = rules.plan_period(plan.period_start, plan.period_end)
+    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, start, end)
     return _full({plan.pk: info}, year, ancestry=_covering(_ancestry(info), year))
 
 
