@@ -482,6 +482,28 @@ def test_task_detail_is_one_query_and_keeps_the_reach(world, tokens, api, django
         error(client.get(f"/api/v1/tasks/{bad}/"), 404)
 
 
+@pytest.mark.parametrize("page_size", [2, 100])
+def test_the_bench_floor_returns_the_apis_json(world, tokens, settings, page_size):
+    """``make bench`` times the task list against a bare view (tests/bench/api_floor.py) that must
+    return exactly the API's JSON; checked here on every database the suite runs on."""
+    from django.test import Client
+
+    world.lead_unit.successor = f.UnitFactory(committee=world.committee, short_name="省人社新厅")
+    world.lead_unit.save()
+    f.TargetFactory(task=world.task, indicator="残疾人职业培训", value=Decimal("0.125"), measure_unit="%",
+                    baseline=Decimal("12.5"), per_unit=True, ambiguous=True, order=2)
+    for i in range(4):
+        task = f.TaskFactory(plan=world.plan, ref=f"n{i}", order=10 + i, section=None if i % 2 else world.task.section,
+                             deadline=datetime.date(2021, 12, 31) if i % 2 else None)
+        f.AssignmentFactory(task=task, unit=world.part_unit, role=Assignment.Role.LEAD, order=1)
+    settings.ROOT_URLCONF = "tests.bench.api_floor"
+    client = Client(HTTP_AUTHORIZATION=f"Token {tokens.read_own}")
+    query = f"plan={world.plan.pk}&page_size={page_size}"
+    api_body = client.get(f"/api/v1/tasks/?{query}").json()
+    assert api_body["results"]
+    assert client.get(f"/bench/floor/tasks/?{query}").json() == api_body
+
+
 def test_task_list_pages_through_everything_once(world, api):
     for i in range(25):
         f.TaskFactory(plan=world.plan, ref=f"n{i:02d}", order=100 + i)
