@@ -22,7 +22,7 @@ from rollups.downloads import summary_response
 from rollups.models import CommitteeRollup, RollupRun, SummaryFile
 from rollups.selectors import dashboard_plans, load_rollup, open_summary_file
 from rollups.services import request_summary
-from units.selectors import access_for
+from units.selectors import wide_committees
 
 from .filtersets import CommitteeRollupFilter, PlanRollupFilter, SummaryFilter
 from .serializers import (
@@ -70,11 +70,9 @@ class CommitteeRollupViewSet(LuoshiReadOnlyViewSet):
     filterset_class = CommitteeRollupFilter
 
     def get_queryset(self):
-        access = access_for(self.request.user)
-        qs = CommitteeRollup.objects.filter(computed_at__isnull=False).select_related("committee")
-        if not access.is_superuser:
-            qs = qs.filter(committee_id__in=access.wide_committee_ids)
-        return qs.order_by("-year", "committee_id", "scope")
+        return (CommitteeRollup.objects.filter(committee__in=wide_committees(self.request.user),
+                                               computed_at__isnull=False)
+                .select_related("committee").order_by("-year", "committee_id", "scope"))
 
 
 @extend_schema_view(
