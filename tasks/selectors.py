@@ -93,6 +93,12 @@ def office_committees(user):
     return Committee.objects.filter(id__in=access.committees_with(UnitRole.Role.OFFICE, UnitRole.Role.ADMIN))
 
 
+def can_create_plans(user, committee) -> bool:
+    """Whether ``user`` may create plans of ``committee``: its office or admin, or a read-write API
+    client of its subtree (the decision of ``units.selectors.Access.is_office_of``)."""
+    return access_for(user).is_office_of(committee.pk)
+
+
 def visible_imports(user):
     return PlanImport.objects.filter(committee__in=office_committees(user)).select_related("committee")
 

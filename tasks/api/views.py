@@ -15,7 +15,6 @@ from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from core.api.renderers import CsvRenderer, XlsxRenderer, file_renderers
 from tasks import selectors, services
 from tasks.filtersets import SectionFilterSet, TaskFilterSet, WorkPlanFilterSet
-from units.selectors import access_for
 
 from . import exports
 from .rows import TaskRows
@@ -56,7 +55,7 @@ class WorkPlanViewSet(LuoshiViewSet):
         data = PlanCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         committee = data.validated_data["committee"]
-        if not access_for(request.user).is_office_of(committee.pk):
+        if not selectors.can_create_plans(request.user, committee):
             raise PermissionDenied(_("只有该残工委的办公室可以新建工作计划。"))
         plan = services.create_plan_from_structure(
             committee=committee, structure=data.structure(), kind=data.validated_data.get("kind"),
