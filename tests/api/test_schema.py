@@ -153,8 +153,9 @@ def test_schema_generates_without_warnings(tmp_path):
 # ---------------------------------------------------------------- real responses, no undocumented keys
 
 def _strict(schema):
-    """An OpenAPI 3.0 schema as JSON Schema that allows nothing undocumented: ``nullable`` becomes
-    a null alternative, and every object with ``properties`` gets ``additionalProperties: false``."""
+    """An OpenAPI 3.0 schema as JSON Schema for exactly the documented properties: ``nullable``
+    becomes a null alternative, and every object with ``properties`` must have all of them (the
+    API writes every field, null or not) and nothing else (``additionalProperties: false``)."""
     if isinstance(schema, list):
         return [_strict(s) for s in schema]
     if not isinstance(schema, dict):
@@ -169,6 +170,7 @@ def _strict(schema):
             strict[key] = value
     if "properties" in strict:
         strict.setdefault("additionalProperties", False)
+        strict["required"] = sorted(strict["properties"])
     if schema.get("nullable"):
         strict = {"anyOf": [strict, {"type": "null"}]}
     return strict
@@ -258,7 +260,7 @@ def test_responses_have_exactly_the_documented_properties(rolled_up, api):
     ("/api/v1/plan-rollups/{id}/", []),
 ])
 def test_an_undocumented_property_fails_the_check(rolled_up, api, path, where):
-    """The check above has teeth: one extra key anywhere in a body is reported."""
+    """The check above has teeth: one extra key anywhere in a body is reported, and so is a missing one."""
     from rollups.models import RollupRun
 
     world = rolled_up
@@ -271,3 +273,7 @@ def test_an_undocumented_property_fails_the_check(rolled_up, api, path, where):
         node = node[step]
     node["undocumented"] = 1
     assert any("undocumented" in e for e in _errors(validator, body))
+    del node["undocumented"]
+    missing = sorted(node)[0]
+    del node[missing]
+    assert any(f"'{missing}' is a required property" in e for e in _errors(validator, body))
