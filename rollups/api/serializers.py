@@ -81,6 +81,7 @@ class RollupTaskLineSerializer(serializers.Serializer):
     light = serializers.ChoiceField(choices=Light.choices, read_only=True)
     ratio = _stored("ratio", T("各目标中最低的完成率"))
     projection = _stored("projection", T("预计年底完成率"))
+    # default: 0 when the task has no stored roll-up row yet
     targets_total = serializers.IntegerField(source="rollup.targets_total", default=0, read_only=True)
     targets_reached = serializers.IntegerField(source="rollup.targets_reached", default=0, read_only=True)
     reports_accepted = serializers.IntegerField(source="rollup.reports_accepted", default=0, read_only=True)
@@ -114,7 +115,8 @@ class PlanRollupDetailSerializer(PlanRollupSerializer):
     The instance is the ``RollupRun`` with ``lines``: ``rollups.selectors.load_rollup`` of its plan and year.
     """
 
-    kind = _RunKindField(choices=RollupRun.Kind.choices, read_only=True, label=RollupRun._meta.get_field("kind").verbose_name)
+    kind = _RunKindField(choices=RollupRun.Kind.choices, read_only=True,
+                         label=RollupRun._meta.get_field("kind").verbose_name)
     tasks = RollupTaskLineSerializer(source="lines.tasks", many=True, read_only=True,
                                      help_text=T("各任务的状态、信号灯与目标完成情况"))
     units = RollupUnitLineSerializer(source="lines.units", many=True, read_only=True,
