@@ -97,7 +97,7 @@ def _require(condition, message):
 
 
 def _check_open(report):
-    if report.round.closed or report.task.plan.status == "closed":
+    if report.round.closed or report.task.plan.status in ("closed", "archived"):
         raise ValidationError(_("该填报轮次已关闭，不能再修改。如需更正，请联系残工委办公室。"), code="closed")
     if not Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id).exists():
         raise ValidationError(_("该任务未分配给本单位，不能填报。"), code="not_assigned")
@@ -354,8 +354,10 @@ def _require_office(user, plan):
 def open_extra_round(*, plan, user, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
     """The office opens a round by hand (专项调度, e.g. a mid-year review); its slots are created at once."""
     _require_office(user, plan)
-    if plan.status == plan.Status.CLOSED:
+    if plan.status in (plan.Status.CLOSED, plan.Status.ARCHIVED):
         raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    if plan.status == plan.Status.DRAFT:
+        raise ValidationError(_("该工作计划还是草稿，请先发布再开启填报轮次。"), code="draft")
     period_label = (period_label or "").strip()
     if ReportingRound.objects.filter(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA,
                                      period_label=period_label).exists():

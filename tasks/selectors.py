@@ -6,7 +6,7 @@ from targets.models import Target
 from units.models import Committee, UnitRole
 from units.selectors import access_for
 
-from .models import Assignment, PlanImport, Section, Task, WorkPlan
+from .models import Assignment, PlanChange, PlanImport, Section, Task, WorkPlan
 
 
 def visible_plans(user):
@@ -90,3 +90,16 @@ def import_rows(preview):
             "targets": [(f"{i}:{j}", t) for j, t in enumerate(task.get("targets", []))],
         })
     return rows
+
+
+def plan_changes(plan, limit=None):
+    """The plan's change history, newest first, with who made each change."""
+    qs = PlanChange.objects.filter(plan=plan).select_related("user").order_by("-created_at", "-id")
+    return list(qs[:limit] if limit else qs)
+
+
+def plan_units(plan):
+    """The committee's member units, in their order, for the unit pickers."""
+    from units.models import Unit
+
+    return list(Unit.objects.filter(committee_id=plan.committee_id, is_active=True).order_by("order", "short_name"))
