@@ -1,4 +1,5 @@
 """Reads for plans and tasks, always filtered by what the user may see."""
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -103,3 +104,42 @@ def plan_units(plan):
     from units.models import Unit
 
     return list(Unit.objects.filter(committee_id=plan.committee_id, is_active=True).order_by("order", "short_name"))
+
+
+def task_neighbours(task):
+    """The tasks before and after ``task`` in the plan (document order), for 上一项/下一项 links."""
+    rows = list(Task.objects.filter(plan_id=task.plan_id).order_by(
+        models.F("section__order").asc(nulls_first=True), "order", "pk").values_list("pk", flat=True))
+    i = rows.index(task.pk)
+    return (rows[i - 1] if i > 0 else None), (rows[i + 1] if i + 1 < len(rows) else None)
+
+
+def task_changes(task, targets=()):
+    """The history of one task: its text, units and targets."""
+    target_ids = [t.pk for t in targets]
+    q = models.Q(object_kind__in=[PlanChange.Kind.TASK, PlanChange.Kind.ASSIGNMENT], object_id=task.pk)
+    if target_ids:
+        q |= models.Q(object_kind=PlanChange.Kind.TARGET, object_id__in=target_ids)
+    return list(PlanChange.objects.filter(q, plan_id=task.plan_id).select_related("user").order_by("-created_at", "-id"))
+
+
+def task_revisions(task, targets):
+    """``{target_id: [revision, …]}`` for the targets of one task (oldest first)."""
+    result = {}
+    for change in reversed(task_changes(task, targets)):
+        if change.object_kind == PlanChange.Kind.TARGET and change.is_revision:
+            result.setdefault(change.object_id, []).append(change)
+    return result
+
+
+def with_revisions(outline, revisions):
+    """Put each target's revisions (``targets.selectors.revisions_for_plan``) on it as ``target.revisions``
+    and what it was when published as ``target.revised_from``."""
+    from targets.selectors import revised_from
+
+    for _section, tasks in outline:
+        for task in tasks:
+            for target in task.targets.all():
+                target.revisions = revisions.get(target.pk, [])
+                target.revised_from = revised_from(target.revisions) if target.revisions else {}
+    return outline
