@@ -75,10 +75,14 @@ def plan_edit(request, pk):
 
     def render_page(notice="", action_errors=(), forms=None, status=200):
         forms = forms or {}
-        fresh = WorkPlan.objects.select_related("committee").get(pk=plan.pk)
-        secs = list(Section.objects.filter(plan=fresh).order_by("order"))
+        if request.method == "POST":  # something may have changed: read it again
+            fresh = WorkPlan.objects.select_related("committee").get(pk=plan.pk)
+            secs = list(Section.objects.filter(plan=fresh).order_by("order"))
+        else:
+            fresh, secs = plan, sections
+        outline = selectors.plan_outline(fresh, sections=secs)
         context = {
-            "plan": fresh, "outline": selectors.plan_outline(fresh), "sections": secs, "notice": notice,
+            "plan": fresh, "outline": outline, "sections": secs, "notice": notice,
             "action_errors": action_errors, "editable": fresh.status in (WorkPlan.Status.DRAFT, WorkPlan.Status.PUBLISHED),
             "plan_form": forms.get("plan") or PlanEditForm(
                 plan=fresh, prefix="plan", initial={f: getattr(fresh, f) for f in services.PLAN_FIELDS}),
@@ -90,7 +94,8 @@ def plan_edit(request, pk):
             ],
             "new_task_form": forms.get("newtask") or TaskEditForm(plan=fresh, prefix="newtask", sections=secs),
             "close_form": forms.get("close") or ReasonForm(plan=fresh, prefix="close"),
-            "problems": services.publish_problems(fresh) if fresh.status == WorkPlan.Status.DRAFT else [],
+            "problems": services.publish_problems(fresh, tasks=[t for _s, ts in outline for t in ts])
+            if fresh.status == WorkPlan.Status.DRAFT else [],
             "changes": selectors.plan_changes(fresh, limit=10),
         }
         return render(request, "tasks/plan_edit.html", context, status=status)
@@ -170,14 +175,15 @@ def task_edit(request, pk):
     user = request.user
     sections = list(Section.objects.filter(plan=plan).order_by("order"))
     section_by_id = {s.pk: s for s in sections}
-    index = unit_name_index(plan.committee)
+    index = unit_name_index(plan.committee) if request.method == "POST" else {}
 
     def render_page(notice="", action_errors=(), forms=None, status=200):
         forms = forms or {}
         fresh = selectors.get_task(user, task.pk)
-        fresh_plan = WorkPlan.objects.select_related("committee").get(pk=plan.pk)
+        fresh_plan = fresh.plan
         targets = list(fresh.targets.all())
-        revisions = selectors.task_revisions(fresh, targets)
+        changes = selectors.task_changes(fresh, targets)
+        revisions = selectors.task_revisions(changes)
         order = selectors.task_neighbours(fresh)
         context = {
             "task": fresh, "plan": fresh_plan, "notice": notice, "action_errors": action_errors,
@@ -201,7 +207,7 @@ def task_edit(request, pk):
             "reason_form": forms.get("op") or ReasonForm(plan=fresh_plan, prefix="op"),
             "unit_names": [u.short_name for u in selectors.plan_units(fresh_plan)],
             "previous": order[0], "next": order[1],
-            "changes": selectors.task_changes(fresh, targets),
+            "changes": changes,
         }
         return render(request, "tasks/task_edit.html", context, status=status)
 

@@ -36,13 +36,15 @@ def tasks_with_details(plan_or_qs):
     )
 
 
-def plan_outline(plan):
+def plan_outline(plan, sections=None):
     """The plan as the document reads: sections in order, each with its tasks.
 
     Returns a list of ``(section_or_None, [tasks])``; tasks outside any section come first.
+    ``sections``: the plan's sections in order, if the caller has them already.
     """
     tasks = list(tasks_with_details(plan).order_by("order"))
-    sections = list(Section.objects.filter(plan=plan).order_by("order"))
+    if sections is None:
+        sections = list(Section.objects.filter(plan=plan).order_by("order"))
     by_section = {}
     for task in tasks:
         by_section.setdefault(task.section_id, []).append(task)
@@ -123,10 +125,10 @@ def task_changes(task, targets=()):
     return list(PlanChange.objects.filter(q, plan_id=task.plan_id).select_related("user").order_by("-created_at", "-id"))
 
 
-def task_revisions(task, targets):
-    """``{target_id: [revision, …]}`` for the targets of one task (oldest first)."""
+def task_revisions(changes):
+    """``{target_id: [revision, …]}`` (oldest first) out of ``task_changes``."""
     result = {}
-    for change in reversed(task_changes(task, targets)):
+    for change in reversed(changes):
         if change.object_kind == PlanChange.Kind.TARGET and change.is_revision:
             result.setdefault(change.object_id, []).append(change)
     return result

@@ -284,10 +284,14 @@ def _status_change(plan, user, new_status, action, reason="", revision=False):
     return plan
 
 
-def publish_problems(plan) -> list[str]:
-    """What stops ``plan`` from being published, in Chinese, one line per problem (empty: ready)."""
+def publish_problems(plan, tasks=None) -> list[str]:
+    """What stops ``plan`` from being published, in Chinese, one line per problem (empty: ready).
+
+    ``tasks``: the plan's tasks with assignments and targets prefetched, if the caller has them.
+    """
     problems = []
-    tasks = list(Task.objects.filter(plan=plan).order_by("order").prefetch_related("assignments", "targets"))
+    if tasks is None:
+        tasks = list(Task.objects.filter(plan=plan).order_by("order").prefetch_related("assignments", "targets"))
     if not tasks:
         problems.append(_("计划还没有任务：请先添加任务。"))
     for task in tasks:
