@@ -39,6 +39,14 @@ def _managed_plan(request, pk):
     return plan
 
 
+def _target_initial(target):
+    initial = {k: getattr(target, k) for k in services.TARGET_FIELDS}
+    for name in ("value", "baseline"):  # 5600, not 5600.0000
+        if initial[name] is not None:
+            initial[name] = format(initial[name].normalize(), "f")
+    return initial
+
+
 def _int(value):
     return int(value) if str(value).isdigit() else -1
 
@@ -199,7 +207,7 @@ def task_edit(request, pk):
             "target_forms": [
                 (t, forms.get(f"target-{t.pk}") or TargetForm(
                     plan=fresh_plan, prefix=f"target-{t.pk}",
-                    initial={k: getattr(t, k) for k in services.TARGET_FIELDS}), revisions.get(t.pk, []))
+                    initial=_target_initial(t)), revisions.get(t.pk, []))
                 for t in targets
             ],
             "new_target_form": forms.get("newtarget") or TargetForm(
