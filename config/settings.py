@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "tasks",
     "targets",
     "reports",
+    "rollups",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -184,10 +186,10 @@ REST_FRAMEWORK = {
         "units.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["units.api.permissions.ScopedApiAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "units.api.throttling.ApiClientThrottle",
-        "units.api.throttling.ApiUserThrottle",
+        "core.api.throttling.ApiClientThrottle",
+        "core.api.throttling.ApiUserThrottle",
     ],
     # Per API client (ApiClient.throttle_rate overrides it for one client) and per browser user.
     "DEFAULT_THROTTLE_RATES": {
@@ -198,9 +200,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.LuoshiAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LuoshiPagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.LuoshiAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 

@@ -13,6 +13,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", include("tasks.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("rollups.urls")),  # dashboards and the year-end summary
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),

@@ -23,7 +23,7 @@ from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import reminders, uploads
+from . import reminders, signals, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -303,11 +303,11 @@ def accept(*, report, user) -> ProgressReport:
 
 
 def _rollup_after_commit(report):
-    """Queue the incremental roll-up of what the report touches once the change is committed."""
-    from . import jobs  # jobs import services: import here, not at the top
-
-    # robust: a failed roll-up (retried by the job, redone nightly) never fails the accept itself
-    transaction.on_commit(lambda: jobs.rollup_after_accept.delay(report.pk), robust=True)
+    """Announce, once the change is committed, that the report's figures count differently now."""
+    # robust: a failed receiver (the roll-up is retried by its job and redone nightly) never
+    # fails the accept itself
+    transaction.on_commit(
+        lambda: signals.report_counting_changed.send(sender=ProgressReport, report_id=report.pk), robust=True)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from targets.extraction import extract_targets
 from units.models import Unit
 from units.selectors import access_for, is_all_members_name, suggest_units, unit_name_index
 from units.services import add_alias, create_unit
@@ -26,7 +27,7 @@ from .services import create_plan_from_structure, guess_plan_kind
 def read_plan_file(*, data: bytes, filename: str) -> dict:
     """The SCHEMA.md structure of an uploaded document, or a ValidationError saying what is wrong."""
     try:
-        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES)
+        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES, extract_targets=extract_targets)
     except PlanImportError as exc:
         raise ValidationError(exc.message_zh, code=exc.code) from None
 

@@ -11,12 +11,12 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import Conflict
+from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
+from core.api.errors import Conflict
 from reports import selectors, services
 from reports.models import ReportingRound, TargetValue
 from tasks.models import WorkPlan
 from tasks.selectors import visible_plans
-from units.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from units.selectors import access_for
 
 from .filtersets import ApiProgressReportFilterSet, ReportingRoundFilterSet

@@ -2,9 +2,7 @@
 from .attachments import Attachment
 from .notifications import Notification, ReminderLog
 from .reporting import DeadlineExtension, ProgressReport, RefusedEdit, ReportingRound, TargetValue
-from .rollup import CommitteeRollup, RollupRun, SummaryFile, TargetRollup, TaskRollup, UnitRollup
 from .schedule import ReportingSchedule
 
 __all__ = ["DeadlineExtension", "ProgressReport", "RefusedEdit", "ReportingRound", "TargetValue"]
 __all__ += ["Attachment", "Notification", "ReminderLog", "ReportingSchedule"]
-__all__ += ["CommitteeRollup", "RollupRun", "SummaryFile", "TargetRollup", "TaskRollup", "UnitRollup"]
