@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from reports.xlsx import safe_cell
+from core.xlsx import safe_cell
 
 from . import selectors
 
