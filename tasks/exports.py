@@ -34,6 +34,14 @@ def division_rows(plan):
     return rows
 
 
+WIDTHS = (7, 62, 20, 34, 14)  # column widths of the workbook, in characters
+
+
+def _text_width(value) -> int:
+    """Printed width in Latin characters: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value or ""))
+
+
 def _title(plan):
     return f"{plan.title} · {_('任务分工表')}"
 
@@ -69,7 +77,10 @@ def build_division_xlsx(plan) -> bytes:
             ws.append([safe_cell(v) for v in value])
             for cell in ws[ws.max_row]:
                 cell.alignment, cell.border = wrap, border
-    for col, width in zip("ABCDE", (7, 62, 20, 34, 14), strict=True):
+            # Spreadsheet programs do not grow a row for wrapped text written by openpyxl: set its height.
+            lines = max(-(-_text_width(v) // (w - 2)) for v, w in zip(value, WIDTHS, strict=True))
+            ws.row_dimensions[ws.max_row].height = 15 * max(1, lines)
+    for col, width in zip("ABCDE", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
@@ -107,7 +118,10 @@ def build_division_docx(plan) -> bytes:
     rows = division_rows(plan)
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
+    table.autofit = False
     widths = (Cm(1.5), Cm(12.2), Cm(4), Cm(5.5), Cm(2.5))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     header = table.rows[0]
     tr_pr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -121,6 +135,8 @@ def build_division_docx(plan) -> bytes:
     for kind, value in rows:
         cells = table.add_row().cells
         if kind == "section":
+            for cell, width in zip(cells, widths, strict=True):
+                cell.width = width
             merged = cells[0].merge(cells[4])
             merged.paragraphs[0].add_run(value).bold = True
             continue
