@@ -48,7 +48,7 @@ class ImportConfirmForm(forms.Form):
     def __init__(self, *args, preview, **kwargs):
         structure, meta = preview["structure"], preview["structure"].get("plan") or {}
         initial = {
-            "title": meta.get("title") or "",
+            "title": meta.get("title") or preview.get("title") or "",
             "kind": preview["kind"],
             "doc_number": meta.get("doc_number") or "",
             "issued_on": meta.get("issued_on"),
@@ -72,7 +72,8 @@ class ImportConfirmForm(forms.Form):
             field_name = f"unit_{index}"
             self.fields[field_name] = forms.ChoiceField(
                 label=_("“%(name)s”对应的单位") % {"name": name},
-                choices=[("", _("请选择……")), ("new", _("新建单位：%(name)s") % {"name": name})]
+                choices=[("", _("请选择……")), ("new", _("新建单位：%(name)s") % {"name": name}),
+                         ("ignore", _("忽略：不是成员单位（不计入任务分工）"))]
                 + [(str(u.pk), u.display_name) for u in ranked],
                 initial=str(suggested[0]) if suggested and preview["units"][name]["suggestions"][0]["score"] >= 90 else "",
                 required=False,
@@ -88,7 +89,7 @@ class ImportConfirmForm(forms.Form):
             if not data.get(field_name) and data.get("create_missing"):
                 data[field_name] = "new"
             elif not data.get(field_name):
-                self.add_error(field_name, _("请为“%(name)s”选择已有单位或新建单位。") % {"name": name})
+                self.add_error(field_name, _("请为“%(name)s”选择已有单位、新建单位或忽略。") % {"name": name})
         return data
 
     def unit_choices(self):

@@ -1,5 +1,6 @@
 """Writes for plans and tasks: each function does the whole change in one transaction."""
 import datetime
+import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -23,6 +24,41 @@ def guess_plan_kind(title: str | None) -> str:
     if "规划" in title or "纲要" in title:
         return WorkPlan.Kind.FIVE_YEAR
     return WorkPlan.Kind.KEY_TASKS
+
+
+def infer_plan_kind(structure: dict) -> str:
+    """A plan's kind from what was read: its title if it says, else its shape.
+
+    A multi-year document whose tasks name units is a division table of a five-year plan
+    (任务分工表), without units a five-year plan (规划); a one-year document without any unit
+    is 工作要点; otherwise 重点工作任务.
+    """
+    meta = structure.get("plan") or {}
+    if meta.get("title"):
+        return guess_plan_kind(meta["title"])
+    tasks = structure.get("tasks") or []
+    has_units = any(t.get("lead_units") or t.get("participating_units") for t in tasks)
+    start, end = meta.get("period_start"), meta.get("period_end")
+    if start and end and end > start:
+        return WorkPlan.Kind.DIVISION_TABLE if has_units else WorkPlan.Kind.FIVE_YEAR
+    if tasks and not has_units:
+        return WorkPlan.Kind.WORK_POINTS
+    return WorkPlan.Kind.KEY_TASKS
+
+
+def infer_plan_title(*, committee, structure: dict, source_name: str = "", kind: str | None = None) -> str:
+    """The title printed in the document; else the uploaded file's name if it reads like a title
+    (吉林省“十三五”残疾人事业发展规划任务分工.pdf); else committee, years and kind."""
+    meta = structure.get("plan") or {}
+    if meta.get("title"):
+        return meta["title"][:200]
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", (source_name or "").rsplit("/", 1)[-1]).strip()
+    if len(re.findall(r"[\u4e00-\u9fff]", stem)) >= 4:
+        return stem[:200]
+    start, end = meta.get("period_start"), meta.get("period_end")
+    years = f"{start}—{end}年" if start and end and end != start else (f"{start or end}年" if start or end else "")
+    label = WorkPlan.Kind(kind or infer_plan_kind(structure)).label
+    return f"{committee.name}{years}{label}"[:200]
 
 
 def _section_number(path: str) -> str:
@@ -148,6 +184,8 @@ def _assign_units(task, item, index):
             task.save(update_fields=["all_member_units"])
             continue
         unit = index[name]
+        if unit is None:  # "not a member unit": the office chose to ignore the name
+            continue
         if unit.pk in seen:  # the same unit printed twice (e.g. under two names): keep the first role
             continue
         seen.add(unit.pk)
