@@ -417,6 +417,13 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     return schedule
 
 
+@transaction.atomic
+def remove_schedule(*, schedule, user) -> None:
+    """Remove a plan's schedule: no more rounds open by it; rounds already opened stay as they are."""
+    _require_office(user, schedule.plan)
+    schedule.delete()
+
+
 # ---------------------------------------------------------------- evidence files
 
 MAX_ATTACHMENTS = 20

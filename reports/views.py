@@ -34,6 +34,7 @@ from .forms import (
     ExtraRoundForm,
     ReasonForm,
     ReportForm,
+    ScheduleEditForm,
     ScheduleForm,
 )
 from .models import Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
@@ -421,16 +422,30 @@ def plan_schedule(request, pk):
     if not (access.is_office_of(plan.committee_id) or plan.committee_id in access.committees_with(Role.LEADER)):
         raise PermissionDenied(_("只有残工委办公室和委员会领导可以查看填报安排。"))
     is_office = access.is_office_of(plan.committee_id)
-    form = ScheduleForm() if is_office else None
+    schedules = list(ReportingSchedule.objects.filter(plan=plan).order_by("frequency"))
+    taken = [s.frequency for s in schedules]
+    bound = {}
     status = 200
     if request.method == "POST":
         if not is_office:
             raise PermissionDenied(_("只有本级残工委办公室可以修改填报安排。"))
-        form = ScheduleForm(request.POST)
+        kind, _sep, arg = request.POST.get("action", "add").partition(":")
+        schedule = next((s for s in schedules if str(s.pk) == arg), None)
+        if kind in ("edit", "remove") and schedule is None:
+            raise Http404
+        if kind == "remove":
+            services.remove_schedule(schedule=schedule, user=request.user)
+            messages.success(request, _("已删除%(f)s安排；已开启的轮次不受影响。") % {"f": schedule.get_frequency_display()})
+            return redirect("plan-schedule", pk=plan.pk)
+        if kind == "edit":
+            form = ScheduleEditForm(request.POST, prefix=f"s{schedule.pk}")
+        else:
+            form = ScheduleForm(request.POST, taken=taken)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.set_schedule(plan=plan, user=request.user, frequency=data["frequency"],
+                services.set_schedule(plan=plan, user=request.user,
+                                      frequency=schedule.frequency if kind == "edit" else data["frequency"],
                                       due_days=data["due_days"], reminder_offsets=data["reminder_offsets"],
                                       active=data["active"])
             except ValidationError as exc:
@@ -439,10 +454,19 @@ def plan_schedule(request, pk):
             else:
                 messages.success(request, _("填报安排已保存。"))
                 return redirect("plan-schedule", pk=plan.pk)
+        bound[f"s{schedule.pk}" if kind == "edit" else "new"] = form
         status = 400
-    schedules = ReportingSchedule.objects.filter(plan=plan).order_by("frequency")
+    edit_forms = [
+        (s, bound.get(f"s{s.pk}") or ScheduleEditForm(prefix=f"s{s.pk}", initial={
+            "due_days": s.due_days, "reminder_offsets": s.reminder_offsets, "active": s.active}))
+        for s in schedules
+    ] if is_office else []
+    form = None
+    if is_office:  # the form for a new schedule, while some frequency has none
+        all_taken = len(taken) >= len(ReportingSchedule.Frequency.choices)
+        form = bound.get("new") or (None if all_taken else ScheduleForm(taken=taken))
     return render(request, "reports/schedule.html", {
-        "plan": plan, "schedules": schedules, "form": form, "is_office": is_office,
+        "plan": plan, "schedules": schedules, "form": form, "is_office": is_office, "edit_forms": edit_forms,
     }, status=status)
 
 
