@@ -106,3 +106,17 @@ def test_office_fixes_publishes_and_revises_by_keyboard(page_as, draft, axe):
     page.goto(page.base_url + f"/plans/{plan.pk}/history/")
     assert page.get_by_text("省政府调高年度目标").count() == 1
     assert axe(page, "plan-history") == []
+
+
+def test_schedule_page_with_a_schedule_to_edit(page_as, world, axe):
+    from reports import services as report_services
+
+    report_services.set_schedule(plan=world.plan, user=world.users["office"], frequency="quarter", due_days=10,
+                                 reminder_offsets="-3,1,7")
+    page = page_as(world.users["office"])
+    page.goto(page.base_url + f"/reports/plans/{world.plan.pk}/schedule/")
+    assert page.get_by_label("填报周期").input_value() == ""
+    assert axe(page, "schedule-with-one") == []
+    page.get_by_role("button", name="删除该安排 季报").click()
+    page.get_by_text("已删除季报安排").wait_for()
+    assert axe(page, "schedule-removed") == []
