@@ -11,12 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.selectors import can_manage_plan, unit_name_index
 
 from . import selectors, services
 from .forms import (
+    NewPlanForm,
     NewSectionForm,
     PlanEditForm,
     ReasonForm,
@@ -71,6 +73,25 @@ def _done(request, notice, url, render_page):
 
 
 # ---------------------------------------------------------------- the plan editor
+
+@login_required
+def plan_new(request):
+    """Type a plan from scratch: an empty draft, then the editor."""
+    committees = selectors.office_committees(request.user)
+    if not committees.exists():
+        raise PermissionDenied(_("只有残工委办公室可以新建工作计划。"))
+    form = NewPlanForm(request.POST or None, committees=committees,
+                       initial={"period_start": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已新建草稿，请添加章节和任务。"))
+            return redirect("plan-edit", pk=plan.pk)
+    return render(request, "tasks/plan_new.html", {"form": form}, status=400 if form.errors else 200)
+
 
 @login_required
 def plan_edit(request, pk):

@@ -213,3 +213,17 @@ class TargetForm(EditForm):
 
 class ReasonForm(EditForm):
     """Actions with nothing to type but, on a published plan, a reason."""
+
+
+class NewPlanForm(forms.Form):
+    committee = forms.ModelChoiceField(queryset=None, label=_("残工委"), empty_label=None)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    kind = forms.ChoiceField(label=_("类型"), choices=WorkPlan.Kind.choices)
+    period_start = forms.IntegerField(label=_("起始年度"), min_value=1949, max_value=2100)
+    period_end = forms.IntegerField(label=_("截止年度"), min_value=1949, max_value=2100, required=False,
+                                    help_text=_("一年的计划可不填"))
+    doc_number = forms.CharField(label=_("文号"), max_length=60, required=False)
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees

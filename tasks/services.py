@@ -295,6 +295,31 @@ def _clean(obj, exclude=()):
 # ---------------------------------------------------------------- the plan itself
 
 @transaction.atomic
+def create_plan(*, committee, user, title: str, kind: str = WorkPlan.Kind.KEY_TASKS, period_start: int,
+                period_end: int | None = None, issuer: str = "", doc_number: str = "", issued_on=None) -> WorkPlan:
+    """A new, empty draft plan typed on the web (the office then adds sections and tasks)."""
+    from units.selectors import access_for
+
+    if not access_for(user).is_office_of(committee.pk):
+        raise PermissionDenied(_("只有该残工委办公室可以新建工作计划。"))
+    plan = WorkPlan(committee=committee, created_by=_user_or_none(user), status=WorkPlan.Status.DRAFT)
+    _set_fields(plan, {"title": title, "kind": kind, "issuer": issuer, "doc_number": doc_number,
+                       "issued_on": issued_on, "period_start": period_start,
+                       "period_end": period_end or period_start}, PLAN_FIELDS)
+    if not plan.title:
+        raise ValidationError(_("请填写计划标题。"))
+    if plan.period_end < plan.period_start:
+        raise ValidationError(_("截止年度不能早于起始年度。"))
+    if plan.doc_number and WorkPlan.objects.filter(committee=committee, doc_number=plan.doc_number).exists():
+        raise ValidationError(_("本残工委已有文号为“%(n)s”的工作计划。") % {"n": plan.doc_number})
+    _clean(plan, exclude=["source_file", "parent", "created_by"])
+    plan.save()
+    _record(plan=plan, user=user, action=_("新建计划"), kind=PlanChange.Kind.PLAN, obj=plan,
+            changes=[{"field": "title", "label": str(_("标题")), "before": "", "after": plan.title}])
+    return plan
+
+
+@transaction.atomic
 def update_plan(*, plan, user, reason: str = "", **fields) -> WorkPlan:
     """Change the plan's title, kind, issuer, doc number, issue date or years."""
     plan, reason = _editable(user, plan, reason)

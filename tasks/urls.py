@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("plans/new/", edit_views.plan_new, name="plan-new"),
     path("plans/<int:pk>/edit/", edit_views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/history/", edit_views.plan_history, name="plan-history"),
     path("plans/<int:pk>/division.xlsx", exports.division_xlsx, name="plan-export-xlsx"),

@@ -36,6 +36,8 @@ def focused_id(page):
 def test_office_fixes_publishes_and_revises_by_keyboard(page_as, draft, axe):
     plan, task, office = draft
     page = page_as(office)
+    page.goto(page.base_url + "/plans/new/")
+    assert axe(page, "plan-new") == []
     page.goto(page.base_url + f"/plans/{plan.pk}/edit/")
     assert page.get_by_text("任务 2：没有牵头单位").count() == 1
     assert axe(page, "plan-edit-draft") == []

@@ -236,3 +236,36 @@ def test_task_edit_page_renders_in_constant_queries(client, world, draft, django
     client.force_login(world.users["office"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("task-edit", args=[task.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- typing a plan from scratch
+
+@pytest.mark.parametrize("role", ROLES)
+def test_new_plan_page_permissions(client, world, role):
+    login(client, world, role)
+    before = state()
+    data = {"committee": world.committee.pk, "title": "2023年重点工作任务", "kind": "key_tasks", "period_start": "2023"}
+    response = client.post(reverse("plan-new"), data)
+    if role in ("office", "other_office"):  # another committee's office: its own committee is the only choice
+        if role == "office":
+            plan = WorkPlan.objects.get(title="2023年重点工作任务")
+            assert response.status_code == 302 and response["Location"] == reverse("plan-edit", args=[plan.pk])
+            assert plan.status == WorkPlan.Status.DRAFT and plan.period_end == 2023
+        else:
+            assert response.status_code == 400 and state() == before
+    else:
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        assert state() == before
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": "", "kind": "key_tasks", "period_start": "2023"}, "该字段是必填项"),
+    ({"title": "x", "kind": "key_tasks", "period_start": "2023", "period_end": "2022"}, "截止年度不能早于起始年度"),
+    ({"title": "x", "kind": "key_tasks", "period_start": "二〇二三"}, "输入整数"),
+])
+def test_new_plan_bad_input(client, world, data, message):
+    client.force_login(world.users["office"])
+    before = state()
+    response = client.post(reverse("plan-new"), {"committee": world.committee.pk, **data})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert state() == before
