@@ -109,10 +109,11 @@ def plan_edit(request, pk):
             secs = list(Section.objects.filter(plan=fresh).order_by("order"))
         else:
             fresh, secs = plan, sections
-        outline = selectors.plan_outline(fresh, sections=secs)
+        outline, checks = selectors.plan_editor_rows(fresh, secs)
         context = {
             "plan": fresh, "outline": outline, "sections": secs, "notice": notice,
             "action_errors": action_errors, "editable": fresh.status in (WorkPlan.Status.DRAFT, WorkPlan.Status.PUBLISHED),
+            "draft": fresh.status == WorkPlan.Status.DRAFT,
             "plan_form": forms.get("plan") or PlanEditForm(
                 plan=fresh, prefix="plan", initial={f: getattr(fresh, f) for f in services.PLAN_FIELDS}),
             "new_section_form": forms.get("newsection") or NewSectionForm(plan=fresh, prefix="newsection", sections=secs),
@@ -123,8 +124,7 @@ def plan_edit(request, pk):
             ],
             "new_task_form": forms.get("newtask") or TaskEditForm(plan=fresh, prefix="newtask", sections=secs),
             "close_form": forms.get("close") or ReasonForm(plan=fresh, prefix="close"),
-            "problems": services.publish_problems(fresh, tasks=[t for _s, ts in outline for t in ts])
-            if fresh.status == WorkPlan.Status.DRAFT else [],
+            "problems": services.publish_problems(fresh, checks) if fresh.status == WorkPlan.Status.DRAFT else [],
             "changes": selectors.plan_changes(fresh, limit=10),
         }
         return render(request, "tasks/plan_edit.html", context, status=status)

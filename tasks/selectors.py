@@ -2,6 +2,7 @@
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from targets.models import Target
 from units.models import Committee, UnitRole
@@ -145,3 +146,52 @@ def with_revisions(outline, revisions):
                 target.revisions = revisions.get(target.pk, [])
                 target.revised_from = revised_from(target.revisions) if target.revisions else {}
     return outline
+
+
+def plan_editor_rows(plan, sections):
+    """The plan editor's task table in four plain queries (no model instances: a 168-task plan renders fast).
+
+    Returns ``(outline, checks)``: ``outline`` is ``[(section_or_None, [row, …])]`` in document order,
+    each row a dict with ``pk``, ``ref``, ``short_text``, ``leads``, ``parts``, ``all_member_units``,
+    ``targets`` (``[(text, ambiguous)]``) and ``deadline``; ``checks`` is what
+    ``tasks.services.publish_problems`` needs, so publishing is checked without reading again.
+    """
+    from targets.models import Target
+
+    tasks = list(Task.objects.filter(plan=plan).order_by("order", "pk").values(
+        "pk", "ref", "text", "deadline", "section_id", "all_member_units"))
+    units = {}
+    for task_id, role, short_name, successor in (
+        Assignment.objects.filter(task__plan=plan).order_by("role", "order")
+        .values_list("task_id", "role", "unit__short_name", "unit__successor__short_name")
+    ):
+        name = f"{short_name}（现{successor}）" if successor else short_name
+        units.setdefault((task_id, role), []).append(name)
+    targets = list(Target.objects.filter(task__plan=plan).order_by("task_id", "order").values(
+        "task_id", "indicator", "quote", "value", "measure_unit", "comparator", "ambiguous"))
+    comparators = dict(Target.Comparator.choices)
+    edit_url = reverse("task-edit", args=[0]).replace("/0/", "/{}/")  # reversed once, not once per task
+    by_task = {}
+    for t in targets:
+        value = format(t["value"].normalize(), "f") if t["value"] is not None else ""
+        text = f"{t['indicator']} {comparators.get(t['comparator'], t['comparator'])}{value}{t['measure_unit']}"
+        by_task.setdefault(t["task_id"], []).append((text, t["ambiguous"]))
+    rows_by_section = {}
+    for task in tasks:
+        head = task["text"].split("。", 1)[0]
+        rows_by_section.setdefault(task["section_id"], []).append({
+            "pk": str(task["pk"]), "ref": task["ref"], "short_text": head if len(head) <= 60 else head[:58] + "…",
+            "edit_url": edit_url.format(task["pk"]),
+            "leads": units.get((task["pk"], Assignment.Role.LEAD), []),
+            "parts": "、".join(units.get((task["pk"], Assignment.Role.PARTICIPATING), [])),
+            "all_member_units": task["all_member_units"], "targets": by_task.get(task["pk"], []),
+            "deadline": task["deadline"].isoformat() if task["deadline"] else "",
+        })
+    outline = [(None, rows_by_section[None])] if rows_by_section.get(None) else []
+    outline += [(section, rows_by_section.get(section.pk, [])) for section in sections]
+    checks = {
+        "tasks": [(t["pk"], t["ref"]) for t in tasks],
+        "lead_task_ids": {task_id for task_id, role in units if role == Assignment.Role.LEAD},
+        "targets": targets,
+    }
+    return outline, checks

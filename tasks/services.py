@@ -347,35 +347,43 @@ def _status_change(plan, user, new_status, action, reason="", revision=False):
     return plan
 
 
-def publish_problems(plan, tasks=None) -> list[str]:
+def publish_problems(plan, checks=None) -> list[str]:
     """What stops ``plan`` from being published, in Chinese, one line per problem (empty: ready).
 
-    ``tasks``: the plan's tasks with assignments and targets prefetched, if the caller has them.
+    ``checks``: the plan's tasks, the ids of tasks with a lead unit and its targets as values, as
+    ``tasks.selectors.plan_editor_rows`` returns them (read here when not given).
     """
+    if checks is None:
+        checks = {
+            "tasks": list(Task.objects.filter(plan=plan).order_by("order", "pk").values_list("pk", "ref")),
+            "lead_task_ids": set(Assignment.objects.filter(task__plan=plan, role=Assignment.Role.LEAD)
+                                 .values_list("task_id", flat=True)),
+            "targets": list(Target.objects.filter(task__plan=plan).order_by("task_id", "order").values(
+                "task_id", "indicator", "quote", "value", "measure_unit", "comparator", "ambiguous")),
+        }
     problems = []
-    if tasks is None:
-        tasks = list(Task.objects.filter(plan=plan).order_by("order").prefetch_related("assignments", "targets"))
-    if not tasks:
+    if not checks["tasks"]:
         problems.append(_("计划还没有任务：请先添加任务。"))
-    for task in tasks:
-        if not any(a.role == Assignment.Role.LEAD for a in task.assignments.all()):
-            problems.append(_("任务 %(ref)s：没有牵头单位，请指定至少一个牵头单位。") % {"ref": task.ref})
-        for target in task.targets.all():
-            name = target.indicator or target.quote or _("（未命名）")
-            if target.ambiguous:
-                problems.append(_("任务 %(ref)s 的目标“%(name)s”仍为待确认：请确认或删除。") % {"ref": task.ref, "name": name})
-            try:
-                target.full_clean(exclude=["task"], validate_constraints=False)
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    label = Target._meta.get_field(field).verbose_name if field != "__all__" else ""
-                    for message in messages:
-                        problems.append(
-                            _("任务 %(ref)s 的目标“%(name)s”：%(label)s%(message)s")
-                            % {"ref": task.ref, "name": name, "label": label, "message": message}
-                        )
-            if target.value is not None and target.value < 0:
-                problems.append(_("任务 %(ref)s 的目标“%(name)s”：目标值不能为负数。") % {"ref": task.ref, "name": name})
+    refs = dict(checks["tasks"])
+    targets = {}
+    for target in checks["targets"]:
+        targets.setdefault(target["task_id"], []).append(target)
+    for task_id, ref in checks["tasks"]:
+        if task_id not in checks["lead_task_ids"]:
+            problems.append(_("任务 %(ref)s：没有牵头单位，请指定至少一个牵头单位。") % {"ref": ref})
+        for target in targets.get(task_id, []):
+            name = target["indicator"] or target["quote"] or _("（未命名）")
+            where = {"ref": refs[task_id], "name": name}
+            if target["ambiguous"]:
+                problems.append(_("任务 %(ref)s 的目标“%(name)s”仍为待确认：请确认或删除。") % where)
+            if not (target["indicator"] or "").strip():
+                problems.append(_("任务 %(ref)s 的目标“%(name)s”：请填写指标名称。") % where)
+            if not (target["measure_unit"] or "").strip():
+                problems.append(_("任务 %(ref)s 的目标“%(name)s”：请填写计量单位。") % where)
+            if target["value"] is None or target["value"] < 0:
+                problems.append(_("任务 %(ref)s 的目标“%(name)s”：目标值须为不小于0的数。") % where)
+            if target["comparator"] not in Target.Comparator.values:
+                problems.append(_("任务 %(ref)s 的目标“%(name)s”：比较方式无效。") % where)
     return problems
 
 

@@ -37,7 +37,9 @@ def plan_detail(request, pk):
 def task_detail(request, pk):
     task = selectors.get_task(request.user, pk)
     reports = reports_for_task(request.user, task)
-    return render(request, "tasks/task_detail.html", {"task": task, "plan": task.plan, "reports": reports})
+    return render(request, "tasks/task_detail.html", {
+        "task": task, "plan": task.plan, "reports": reports, "can_manage": can_manage_plan(request.user, task.plan),
+    })
 
 
 # ---------------------------------------------------------------- the import wizard
