@@ -23,3 +23,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
 ]
+
+# Mounted at the site root (``/tasks/<id>/``): a task with the progress its units reported.
+task_pages = [
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+]

@@ -428,9 +428,7 @@ def delete_plan(*, plan, user) -> None:
     plan = _lock(plan)
     if plan.status != WorkPlan.Status.DRAFT:
         raise ValidationError(_("只能删除草稿；已发布的计划请结束并归档。"), code="not_draft")
-    from reports.models import ProgressReport
-
-    if ProgressReport.objects.filter(round__plan=plan).exists():
+    if Task.objects.filter(plan=plan, reports__isnull=False).exists():
         raise ValidationError(_("该计划已有进展报告，不能删除。"), code="has_reports")
     plan.rounds.all().delete()
     plan.delete()

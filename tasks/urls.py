@@ -1,3 +1,5 @@
+"""Web pages of plans: the plan list (home), a plan, the import wizard. A task's page, which
+shows its reports, belongs to ``reports`` (``reports.urls.task_pages``)."""
 from django.urls import path
 
 from . import edit_views, exports, views
@@ -5,7 +7,6 @@ from . import edit_views, exports, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
-    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
     path("plans/new/", edit_views.plan_new, name="plan-new"),
     path("plans/<int:pk>/edit/", edit_views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/history/", edit_views.plan_history, name="plan-history"),

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from reports.selectors import reports_for_task
 from targets.selectors import revisions_for_plan
 from units.selectors import can_manage_plan
 
@@ -30,15 +29,6 @@ def plan_detail(request, pk):
     outline = selectors.with_revisions(selectors.plan_outline(plan), revisions_for_plan(plan))
     return render(request, "tasks/plan_detail.html", {
         "plan": plan, "outline": outline, "can_manage": can_manage_plan(request.user, plan),
-    })
-
-
-@login_required
-def task_detail(request, pk):
-    task = selectors.get_task(request.user, pk)
-    reports = reports_for_task(request.user, task)
-    return render(request, "tasks/task_detail.html", {
-        "task": task, "plan": task.plan, "reports": reports, "can_manage": can_manage_plan(request.user, task.plan),
     })
 
 
