@@ -379,8 +379,10 @@ def open_round(*, plan, user, period_kind, period_label, period_start, period_en
 def open_extra_round(*, plan, user, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
     """The office opens a round by hand (专项调度, e.g. a mid-year review); its slots are created at once."""
     _require_office(user, plan)
-    if plan.status == plan.Status.CLOSED:
+    if plan.status in (plan.Status.CLOSED, plan.Status.ARCHIVED):
         raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    if plan.status == plan.Status.DRAFT:
+        raise ValidationError(_("该工作计划还是草稿，请先发布再开启填报轮次。"), code="draft")
     period_label = (period_label or "").strip()
     if ReportingRound.objects.filter(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA,
                                      period_label=period_label).exists():
@@ -438,6 +440,13 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     schedule.full_clean()
     schedule.save()
     return schedule
+
+
+@transaction.atomic
+def remove_schedule(*, schedule, user) -> None:
+    """Remove a plan's schedule: no more rounds open by it; rounds already opened stay as they are."""
+    _require_office(user, schedule.plan)
+    schedule.delete()
 
 
 # ---------------------------------------------------------------- evidence files

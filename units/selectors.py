@@ -100,6 +100,16 @@ def access_for(user) -> Access:
     return access
 
 
+def can_manage_plan(user, plan) -> bool:
+    """May ``user`` edit, publish, revise, close or delete ``plan``? Its committee's office (or admin) only;
+    leaders and the offices of the committees above read it but change nothing."""
+    return access_for(user).is_office_of(plan.committee_id)
+
+
+def can_read_plan(user, plan) -> bool:
+    return access_for(user).can_read_committee(plan.committee_id)
+
+
 def client_subtree_ids(committee_id) -> set:
     """A committee and every committee below it, in one query (levels: province → city → county)."""
     c = committee_id
