@@ -2,7 +2,10 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 LUOSHI_MODE=production
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+# LibreOffice headless converts old .doc/.wps/.xls/.et/.rtf plan documents; CJK fonts for their text
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+        libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \

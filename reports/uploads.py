@@ -21,7 +21,12 @@ JPEG = Kind("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"))
 DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档", (".docx",))
 XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿", (".xlsx",))
 TEXT = Kind("text/plain; charset=utf-8", "纯文本", (".txt",))
-EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT)
+# old binary formats (Kingsoft WPS writes the same content under .wps/.et): accepted as they are, never converted
+DOC = Kind("application/msword", "旧版 Word/WPS 文档", (".doc", ".wps"))
+XLS = Kind("application/vnd.ms-excel", "旧版 Excel/WPS 表格", (".xls", ".et"))
+RTF = Kind("application/rtf", "RTF 文档", (".rtf",))
+EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT, DOC, XLS, RTF)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ZIP_ENTRIES = 10000
 
 
@@ -61,6 +66,20 @@ def _office_zip(upload):
     return None
 
 
+def _ole_kind(upload):
+    """Word 97 or Excel 97 by the stream names in the compound file's directory (UTF-16LE)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if "EncryptionInfo".encode("utf-16-le") in data:
+        return None
+    if "WordDocument".encode("utf-16-le") in data:
+        return DOC
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return XLS
+    return None
+
+
 def _is_text(upload):
     upload.seek(0)
     data = upload.read()
@@ -89,6 +108,10 @@ def sniff(upload) -> Kind | None:
         return JPEG
     if head.startswith(b"PK\x03\x04"):
         return _office_zip(upload)
+    if head.startswith(OLE_MAGIC):
+        return _ole_kind(upload)
+    if head.startswith(b"{\\rtf"):
+        return RTF
     if _is_text(upload):
         return TEXT
     return None
@@ -100,7 +123,7 @@ def check_evidence(upload) -> Kind:
     kind = sniff(upload)
     if kind is None:
         raise ValidationError(
-            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx）、Excel（.xlsx）或纯文本（.txt）。")
+            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx/.doc）、WPS（.wps/.et）、Excel（.xlsx/.xls）、RTF 或纯文本（.txt）。")
             % {"name": upload.name},
             code="bad_type",
         )

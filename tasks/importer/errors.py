@@ -30,7 +30,9 @@ class PlanImportError(Exception):
 
 # code -> message. Codes with a message built at the call site: "too_large" (sizes),
 # "wrong_content" (the extension named).
-_SUPPORTED = "请上传 Word（.docx）、Excel（.xlsx）、文字版 PDF 或纯文本（.txt）格式的计划文件。"
+_SUPPORTED = (
+    "请上传 Word（.docx/.doc）、WPS（.wps/.et）、Excel（.xlsx/.xls）、文字版或扫描版 PDF、图片或纯文本（.txt）格式的计划文件。"
+)
 MESSAGES = {
     "empty": "上传的文件是空的（没有任何内容）。请确认选择了正确的计划文件后重新上传。",
     "blank": "文件中只有空白，没有可读取的文字。请确认选择了正确的计划文件后重新上传。",
@@ -50,10 +52,21 @@ MESSAGES = {
         "这是 WPS/LibreOffice 的 OpenDocument 格式（.odt/.ods），系统无法直接读取。请“另存为”.docx 或 .xlsx 后再上传。"
     ),
     "office_encrypted": "文件设置了打开密码（已加密），无法读取内容。请在 Word/Excel 中取消密码保护后重新保存，再上传。",
-    "legacy_office": (
-        "这是旧版 Word/Excel 文件（.doc/.xls），系统无法直接读取。请在 Word 或 Excel 中“另存为”.docx 或 .xlsx 后再上传。"
+    "converter_missing": (
+        "这是旧版 Word/WPS/Excel 文件（.doc/.wps/.xls/.et/.rtf），需要 LibreOffice 转换后才能读取，"
+        "但服务器上没有安装 LibreOffice。请系统管理员安装：apt-get install libreoffice-writer-nogui "
+        "libreoffice-calc-nogui fonts-noto-cjk；或者您先在 Word/WPS 中“另存为”.docx 或 .xlsx 后再上传。"
     ),
-    "rtf": "这是 RTF 格式的文件，系统无法直接读取。请在 Word 中“另存为”.docx 后再上传。",
+    "convert_timeout": (
+        "旧版 Word/WPS/Excel 文件转换超时（文件可能过大或已损坏）。请在 Word/WPS 中“另存为”.docx 或 .xlsx 后再上传。"
+    ),
+    "convert_failed": (
+        "旧版 Word/WPS/Excel 文件已损坏或内容不完整，无法转换读取。请在 Word/WPS 中打开原文件，"
+        "重新“另存为”.docx 或 .xlsx 后再上传。"
+    ),
+    "ole_unknown": (
+        "这是 Office 复合文档，但既不是 Word 文档也不是 Excel 表格（可能是 PowerPoint 或其他文件）。" + _SUPPORTED
+    ),
     "image": (
         "这是图片文件，系统无法识别图片中的文字，需要先进行文字识别（OCR）。"
         "请上传 Word、Excel、文字版 PDF 或纯文本格式的计划文件。"

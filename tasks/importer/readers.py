@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 from html.parser import HTMLParser
 
+from .convert import convert_office, legacy_kind
 from .document import Document, Table, TextBlock
 from .errors import PlanImportError, import_error
 from .office import read_docx, read_xlsx
@@ -49,7 +50,8 @@ def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_M
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXTENSION_NAMES = {".docx": "Word 文档（.docx）", ".xlsx": "Excel 表格（.xlsx）", ".pdf": "PDF 文件",
-                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）"}
+                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）", ".wps": "WPS 文字文档（.wps）",
+                    ".et": "WPS 表格（.et）", ".rtf": "RTF 文档（.rtf）"}
 
 
 def _extension(filename: str) -> str:
@@ -92,10 +94,9 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
         return read_pdf(data)
     if kind == "zip":
         return _read_zip(data, ext)
-    if kind == "ole":
-        code = "office_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "legacy_office"
-        raise import_error(code)
-    if kind in ("rtf", "image"):
+    if kind in ("ole", "rtf"):
+        return _read_legacy(data, ext)
+    if kind == "image":
         raise import_error(kind)
     if ext in _EXTENSION_NAMES:
         raise import_error("wrong_content", (
@@ -108,6 +109,30 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
     if ext in (".htm", ".html") or re.search(r"<(?:html|body|table|!doctype\s+html)[\s>]", text[:4096], re.I):
         return _read_html(text)
     return Document.from_text(text)
+
+
+# --- legacy office formats: converted by LibreOffice ----------------------------------
+
+
+_LEGACY_EXTENSIONS = (".doc", ".dot", ".wps", ".wpt", ".xls", ".xlt", ".et", ".ett")
+
+
+def _read_legacy(data: bytes, ext: str) -> Document:
+    if data.startswith(_OLE_MAGIC) and "EncryptionInfo".encode("utf-16-le") in data:
+        raise import_error("office_encrypted")
+    legacy = legacy_kind(data, ext)
+    if legacy is None:  # no Word or Excel stream: damaged (cut short) or another OLE file
+        raise import_error("convert_failed" if ext in _LEGACY_EXTENSIONS else "ole_unknown")
+    converted = convert_office(data, legacy)
+    reader = read_xlsx if legacy in ("xls", "et") else read_docx
+    try:
+        document = reader(converted)
+    except PlanImportError as exc:
+        if exc.code in ("corrupt_docx", "corrupt_xlsx"):
+            raise import_error("convert_failed") from exc
+        raise
+    document.kind = legacy
+    return document
 
 
 # --- plain text ------------------------------------------------------------------
