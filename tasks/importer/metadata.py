@@ -85,6 +85,9 @@ def _title(lines_with_blanks: list[str]) -> str | None:
             break
         group.append(line)
     title = "".join(group)
+    half = len(title) // 2
+    if half and len(title) % 2 == 0 and title[:half] == title[half:]:
+        title = title[:half]  # a web page repeats the document's title above the document
     title = re.sub(r"^关于印发", "", title)
     title = re.sub(r"的通知$", "", title)
     if title and _PLAN_WORD_RE.search(title):

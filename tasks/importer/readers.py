@@ -203,6 +203,10 @@ def _read_csv(text: str) -> Document:
     return Document(blocks=[Table(rows)], kind="csv")
 
 
+# not document text: scripts, and the navigation and footer of a web page the plan was saved from
+_SKIPPED_TAGS = ("script", "style", "head", "nav", "footer")
+
+
 class _HTMLText(HTMLParser):
     """Paragraph text and tables of an HTML page (Word's 'save as web page' .doc files)."""
 
@@ -230,7 +234,7 @@ class _HTMLText(HTMLParser):
             self._lines = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip += 1
         elif tag == "table":
             if self._table_depth == 0:
@@ -248,7 +252,7 @@ class _HTMLText(HTMLParser):
                 self._flush_line()
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._table_depth:
             self._table_depth -= 1
