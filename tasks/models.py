@@ -20,6 +20,7 @@ class WorkPlan(models.Model):
         WORK_POINTS = "work_points", _("工作要点")
         FIVE_YEAR = "five_year", _("五年规划")
         DIVISION_TABLE = "division_table", _("任务分工表")
+        SUPERVISION = "supervision", _("督办事项")  # 会议纪要的议定事项、领导批示
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
