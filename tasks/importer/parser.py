@@ -55,9 +55,9 @@ def parse_plan(document_or_text: Document | str, *, extract_targets: Extractor |
 
 
 def parse_file(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               extract_targets: Extractor | None = None) -> dict:
-    """Read an uploaded file and parse it: ``read_document`` + ``parse_plan``."""
-    document = read_document(data, filename, max_bytes=max_bytes)
+               extract_targets: Extractor | None = None, ocr: bool = False) -> dict:
+    """Read an uploaded file and parse it: ``read_document`` + ``parse_plan`` (``ocr``: read scans too)."""
+    document = read_document(data, filename, max_bytes=max_bytes, ocr=ocr)
     return parse_plan(document, extract_targets=extract_targets)
 
 

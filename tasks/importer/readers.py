@@ -34,15 +34,29 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 
 
-def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else."""
+def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  ocr: bool = False) -> Document:
+    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else.
+
+    Scans (images, image-only PDFs) are refused with ``image`` / ``pdf_image_only`` unless
+    ``ocr`` is true: OCR takes seconds a page, so the web and the API run it as a job.
+    """
     try:
-        return _read(data, filename or "", max_bytes)
-    except PlanImportError:
+        document = _read(data, filename or "", max_bytes)
+    except PlanImportError as exc:
+        if ocr and exc.code in OCR_CODES:
+            from .ocr import ocr_document
+
+            return ocr_document(data).document
         raise
     except Exception as exc:  # third-party readers raise anything on hostile input
         logger.exception("reading %r failed", filename)
         raise import_error("read_failed") from exc
+    return document
+
+
+# codes of files that OCR can read
+OCR_CODES = ("image", "pdf_image_only")
 
 
 # --- dispatch ----------------------------------------------------------------
