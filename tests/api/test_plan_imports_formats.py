@@ -49,3 +49,42 @@ def test_minutes_through_the_api_become_a_supervision_list(api, world):
     done = client.post(f"/api/v1/plan-imports/{response.json()['id']}/confirm/", {}, format="json")
     assert done.status_code == 201, done.json()
     assert WorkPlan.objects.get(pk=done.json()["plan_id"]).kind == "supervision"
+
+
+@pytest.mark.django_db
+def test_scan_through_the_api_answers_202_with_a_status_url(api, world, monkeypatch):
+    from tasks import jobs
+    from tasks.importer import ocr
+
+    queued = []
+    monkeypatch.setattr(jobs.ocr_plan_import, "delay", lambda pk: queued.append(pk))
+    client = api(world.users["office"])
+    scan = (FORMATS / "jilin-2021-key-tasks.scan.pdf").read_bytes()
+    response = client.post(URL, {"committee": "prov", "file": SimpleUploadedFile("扫描件.pdf", scan)}, format="multipart")
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert body["status"] == "reading" and body["progress"] == {"pages_done": 0, "pages_total": 4}
+    assert body["status_url"].endswith(f"{URL}{body['id']}/") and queued == [body["id"]]
+    assert client.post(f"{URL}{body['id']}/confirm/", {}, format="json").status_code == 400  # not read yet
+
+    lines = ["吉林省残联2021年重点工作任务", "一、就业", "1.城镇新增残疾人就业100人。（牵头单位：省残联）"]
+    monkeypatch.setattr(ocr, "_get_engine", lambda: (
+        lambda image: ([[[[0, 40 * i], [900, 40 * i], [900, 40 * i + 30], [0, 40 * i + 30]], t, 0.99]
+                        for i, t in enumerate(lines)], [0.1])))
+    from tasks import importing
+
+    assert importing.run_ocr(body["id"]) == "preview"
+    status = client.get(body["status_url"]).json()
+    assert status["status"] == "preview" and status["progress"]["pages_done"] == 4
+    assert status["task_count"] >= 1 and status["ocr"]["task_pages"][0] == 1
+
+
+@pytest.mark.django_db
+def test_scan_status_is_only_for_the_committee(api, world, monkeypatch):
+    from tasks import jobs
+
+    monkeypatch.setattr(jobs.ocr_plan_import, "delay", lambda pk: None)
+    scan = (FORMATS / "jilin-2021-key-tasks.scan.pdf").read_bytes()
+    body = api(world.users["office"]).post(
+        URL, {"committee": "prov", "file": SimpleUploadedFile("扫描件.pdf", scan)}, format="multipart").json()
+    assert api(world.users["other_office"]).get(f"{URL}{body['id']}/").status_code == 404
