@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "tasks",
     "targets",
     "reports",
+    "rollups",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +97,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before each request reuses it, so a restarted
+    # PostgreSQL costs no failed request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first (core/passwords.py: ~60-90 ms a log-in); older hashes upgrade at next log-in.
+PASSWORD_HASHERS = [
+    "core.passwords.LuoshiArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +167,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No request reads a job's result: never touch the result backend on the request path.
+CELERY_TASK_IGNORE_RESULT = env.bool("CELERY_TASK_IGNORE_RESULT", default=True)
+# A broker that is down or hung must not hold a web request: fail fast, the outbox
+# (reports.models.WorkflowEvent) keeps what is owed and the drain job sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 2, "socket_connect_timeout": 2,
+    # Redelivered after this long if a worker dies holding it (acks_late): longer than the
+    # longest job (the year-end workbook, ~30 s), far shorter than Celery's default hour.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 # Reporting rounds and reminders (reports/jobs.py): every day, open the rounds whose period
@@ -169,13 +194,24 @@ CELERY_BEAT_SCHEDULE["reports-open-scheduled-rounds"] = {
 CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
     "task": "reports.jobs.send_due_reminders", "schedule": crontab(hour=LUOSHI_REMINDER_HOUR, minute=0),
 }
-# Roll-ups: incremental after every accepted report, and a full run every night (reports/rollup.py).
+# Roll-ups: incremental after every accepted report, and a full run every night (rollups/engine.py).
 LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+# The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
+CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
+    "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # Redis away (down or hung) must not fail requests: token look-ups fall back to the
+    # database and throttling fails open, after at most a short socket timeout.
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True,
+    })
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 REST_FRAMEWORK = {
     # API clients (other systems) send "Authorization: Token <key>"; the browser uses its session.
@@ -184,10 +220,10 @@ REST_FRAMEWORK = {
         "units.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["units.api.permissions.ScopedApiAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "units.api.throttling.ApiClientThrottle",
-        "units.api.throttling.ApiUserThrottle",
+        "core.api.throttling.ApiClientThrottle",
+        "core.api.throttling.ApiUserThrottle",
     ],
     # Per API client (ApiClient.throttle_rate overrides it for one client) and per browser user.
     "DEFAULT_THROTTLE_RATES": {
@@ -198,9 +234,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.LuoshiAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LuoshiPagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.LuoshiAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from reports import urls as reports_urls
+
 from .views import healthz
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -12,7 +14,9 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
     path("", include("tasks.urls")),
+    path("", include(reports_urls.task_pages)),
     path("reports/", include("reports.urls")),
+    path("reports/", include("rollups.urls")),  # dashboards and the year-end summary
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),

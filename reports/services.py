@@ -23,7 +23,7 @@ from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import reminders, uploads
+from . import outbox, reminders, selectors, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -32,10 +32,11 @@ from .models import (
     ReportingRound,
     ReportingSchedule,
     TargetValue,
+    WorkflowEvent,
 )
 
 Status = ProgressReport.Status
-EDITABLE = {Status.DRAFT, Status.RETURNED}
+EDITABLE = selectors.EDITABLE
 FIGURE_CEILING = Decimal("1e12")
 
 
@@ -97,7 +98,7 @@ def _require(condition, message):
 
 
 def _check_open(report):
-    if report.round.closed or report.task.plan.status == "closed":
+    if not selectors.report_is_open(report):
         raise ValidationError(_("该填报轮次已关闭，不能再修改。如需更正，请联系残工委办公室。"), code="closed")
     if not Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id).exists():
         raise ValidationError(_("该任务未分配给本单位，不能填报。"), code="not_assigned")
@@ -144,10 +145,25 @@ def save_draft(*, report: ProgressReport, user, version: int, progress: str = ""
     as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
     ``figures`` maps target ids to a value or ``(value, note)``.
     """
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以修改该报告。"))
+    return _saved(report, user, version, progress, problems, next_steps, figures, reason, submit_after=False)
+
+
+def save_and_submit(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
+                    next_steps: str = "", figures: dict | None = None) -> ProgressReport:
+    """保存并提交 as one transaction: the draft is saved and submitted, or neither happens.
+
+    A crash between the two can no longer leave a saved, unsubmitted version behind (whose
+    next save would then be refused as stale, naming the user themself).
+    """
+    return _saved(report, user, version, progress, problems, next_steps, figures, "", submit_after=True)
+
+
+def _saved(report, user, version, progress, problems, next_steps, figures, reason, *, submit_after):
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以修改该报告。"))
     try:
-        return _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+        with transaction.atomic():
+            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+            return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
         refused = RefusedEdit.objects.create(
@@ -240,8 +256,7 @@ def _locked(report):
 @transaction.atomic
 def submit(*, report, user) -> ProgressReport:
     """Send a report to the unit's approver (or straight to the office if the unit has none)."""
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以提交该报告。"))
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以提交该报告。"))
     report = _locked(report)
     _check_open(report)
     if report.status not in EDITABLE:
@@ -261,7 +276,7 @@ def submit(*, report, user) -> ProgressReport:
 @transaction.atomic
 def approve(*, report, user) -> ProgressReport:
     """The unit's approver signs off: the report reaches the committee office."""
-    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以审核该报告。"))
+    _require(selectors.allowed_actions(user, report).approver, _("只有本单位的审核人可以审核该报告。"))
     report = _locked(report)
     _check_open(report)
     if report.status != Status.SUBMITTED:
@@ -281,7 +296,7 @@ def _clean_comment(comment):
 @transaction.atomic
 def send_back(*, report, user, comment) -> ProgressReport:
     """The unit's approver returns the report to the reporter inside the unit."""
-    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以退回该报告。"))
+    _require(selectors.allowed_actions(user, report).approver, _("只有本单位的审核人可以退回该报告。"))
     comment = _clean_comment(comment)
     report = _locked(report)
     _check_open(report)
@@ -294,7 +309,7 @@ def send_back(*, report, user, comment) -> ProgressReport:
 def accept(*, report, user) -> ProgressReport:
     """The committee office accepts the report; it becomes read-only and counts in roll-ups."""
     report = _locked(report)
-    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以采纳报告。"))
+    _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以采纳报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
     report = _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
@@ -303,11 +318,8 @@ def accept(*, report, user) -> ProgressReport:
 
 
 def _rollup_after_commit(report):
-    """Queue the incremental roll-up of what the report touches once the change is committed."""
-    from . import jobs  # jobs import services: import here, not at the top
-
-    # robust: a failed roll-up (retried by the job, redone nightly) never fails the accept itself
-    transaction.on_commit(lambda: jobs.rollup_after_accept.delay(report.pk), robust=True)
+    """Owe a roll-up: recorded with the change itself, sent once it commits (the outbox)."""
+    outbox.record(kind=WorkflowEvent.Kind.REPORT_COUNTING_CHANGED, report=report)
 
 
 @transaction.atomic
@@ -315,7 +327,7 @@ def return_report(*, report, user, comment) -> ProgressReport:
     """The committee office returns the report to the unit with a comment."""
     comment = _clean_comment(comment)
     report = _locked(report)
-    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以退回报告。"))
+    _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以退回报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以退回。"), code="bad_status")
     return _transition(
@@ -328,11 +340,8 @@ def return_report(*, report, user, comment) -> ProgressReport:
 def reopen(*, report, user, reason) -> ProgressReport:
     """Correct an accepted report: it becomes a draft again with a new version; the accepted one stays in history."""
     report = _locked(report)
-    access = access_for(user)
-    _require(
-        access.is_reporter_of(report.unit_id) or access.is_office_of(report.task.plan.committee_id),
-        _("只有本单位填报人或残工委办公室可以更正已采纳的报告。"),
-    )
+    actions = selectors.allowed_actions(user, report)
+    _require(actions.reporter or actions.office, _("只有本单位填报人或残工委办公室可以更正已采纳的报告。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("更正已采纳的报告时请写明原因。")]})
@@ -348,6 +357,19 @@ def reopen(*, report, user, reason) -> ProgressReport:
 
 def _require_office(user, plan):
     _require(access_for(user).is_office_of(plan.committee_id), _("只有本级残工委办公室可以进行该操作。"))
+
+
+@transaction.atomic
+def open_round(*, plan, user, period_kind, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
+    """The office opens a round of any kind by hand (a regular period, or an extra 专项调度)."""
+    _require(access_for(user).is_office_of(plan.committee_id), _("只有该计划所属残工委的办公室可以开启填报轮次。"))
+    fields = {"period_label": period_label, "period_start": period_start, "period_end": period_end,
+              "opens_on": opens_on, "due_on": due_on}
+    if period_kind == ReportingRound.PeriodKind.EXTRA:
+        return open_extra_round(plan=plan, user=user, **fields)
+    if plan.status == plan.Status.CLOSED:
+        raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    return create_round(plan=plan, period_kind=period_kind, **fields)
 
 
 @transaction.atomic

@@ -14,11 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from targets.extraction import extract_targets
 from units.models import Unit
 from units.selectors import access_for, is_all_members_name, suggest_units, unit_name_index
 from units.services import add_alias, create_unit
 
-from .importer import PlanImportError, ocr, parse_file, parse_plan
+from . import jobs
+from .importer import PlanImportError, ocr, parse_file
 from .importer.errors import import_error
 from .importer.readers import OCR_CODES
 from .models import PlanImport, WorkPlan
@@ -31,7 +33,8 @@ def read_plan_file(*, data: bytes, filename: str, ocr: bool = False) -> dict:
     ``ocr``: read scans too, here and now (the command does; the web and the API use a job).
     """
     try:
-        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES, ocr=ocr)
+        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES, extract_targets=extract_targets,
+                          ocr=ocr)
     except PlanImportError as exc:
         raise ValidationError(exc.message_zh, code=exc.code) from None
 
@@ -92,8 +95,6 @@ def start_import(*, committee, user, data: bytes, filename: str, structure: dict
 
 
 def _start_ocr(*, committee, user, data: bytes, filename: str) -> PlanImport:
-    from . import jobs
-
     if not ocr.engine_available():
         raise ValidationError(import_error("ocr_missing").message_zh, code="ocr_missing")
     try:
@@ -106,37 +107,6 @@ def _start_ocr(*, committee, user, data: bytes, filename: str) -> PlanImport:
     record.save()
     jobs.ocr_plan_import.delay(record.pk)
     return record
-
-
-def run_ocr(import_id: int) -> str:
-    """The OCR job's work: read the scan page by page (progress kept on the record), then parse it.
-
-    Stops quietly when the import was discarded meanwhile (that is how it is cancelled).
-    Returns the final status.
-    """
-    record = PlanImport.objects.filter(pk=import_id, status=PlanImport.Status.READING).first()
-    if record is None:
-        return "gone"
-    live = PlanImport.objects.filter(pk=import_id, status=PlanImport.Status.READING)
-
-    def progress(done, total):
-        if not live.update(pages_done=done, pages_total=total):
-            raise import_error("ocr_cancelled")
-
-    with record.source_file.open("rb") as handle:
-        data = handle.read()
-    try:
-        result = ocr.ocr_document(data, progress=progress)
-        structure = parse_plan(result.document)
-    except PlanImportError as exc:
-        if exc.code == "ocr_cancelled":
-            return PlanImport.Status.DISCARDED
-        live.update(status=PlanImport.Status.FAILED, error=exc.message_zh)
-        return PlanImport.Status.FAILED
-    pages = [{"number": p.number, "text": p.text, "low_confidence": p.low_confidence, "seconds": round(p.seconds, 2)}
-             for p in result.pages]
-    live.update(status=PlanImport.Status.PREVIEW, structure=structure, ocr_pages=pages)
-    return PlanImport.Status.PREVIEW
 
 
 def _task_pages(structure: dict, pages: list[dict]) -> list[int | None]:

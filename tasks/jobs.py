@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import importing
+from . import scans
 from .importer import ocr
 
 RETRY_ON = (ConnectionError, OperationalError)
@@ -12,4 +12,4 @@ RETRY_ON = (ConnectionError, OperationalError)
              time_limit=int(ocr.PAGE_SECONDS * ocr.MAX_PAGES) + 60)
 def ocr_plan_import(self, import_id: int) -> str:
     """Read an uploaded scan by OCR, page by page (progress on the PlanImport), then parse it for the preview."""
-    return importing.run_ocr(import_id)
+    return scans.run_ocr(import_id)

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Committee, Unit
@@ -85,6 +86,11 @@ class WorkPlan(models.Model):
         if self.period_start == self.period_end:
             return str(self.period_start)
         return f"{self.period_start}—{self.period_end}"
+
+    def current_year(self, today=None) -> int:
+        """The year a dashboard or roll-up means by default: this year, kept within the plan's period."""
+        year = (today or timezone.localdate()).year
+        return min(max(year, self.period_start), self.period_end)
 
 
 class Section(models.Model):

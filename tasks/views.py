@@ -6,8 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from reports.selectors import reports_for_task
-
 from . import importing, selectors
 from .filtersets import WorkPlanFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -27,13 +25,6 @@ def plan_detail(request, pk):
     plan = selectors.get_plan(request.user, pk)
     outline = selectors.plan_outline(plan)
     return render(request, "tasks/plan_detail.html", {"plan": plan, "outline": outline})
-
-
-@login_required
-def task_detail(request, pk):
-    task = selectors.get_task(request.user, pk)
-    reports = reports_for_task(request.user, task)
-    return render(request, "tasks/task_detail.html", {"task": task, "plan": task.plan, "reports": reports})
 
 
 # ---------------------------------------------------------------- the import wizard

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from core.api.clients import CLIENT_ATTRIBUTE
+
 from .models import ApiClient, Committee, Unit, UnitAlias, UnitRole
 
 Role = UnitRole.Role
@@ -77,7 +79,7 @@ def access_for(user) -> Access:
     ``user`` may also be an ``ApiClient``, or the client's service account as the API's
     token authentication hands it over (carrying ``_luoshi_api_client``).
     """
-    client = user if isinstance(user, ApiClient) else getattr(user, "_luoshi_api_client", None)
+    client = user if isinstance(user, ApiClient) else getattr(user, CLIENT_ATTRIBUTE, None)
     if client is not None:
         return access_for_client(client, holder=user)
     if not getattr(user, "is_authenticated", False):

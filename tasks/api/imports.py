@@ -12,9 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.base import AuditMixin
 from tasks import importing, selectors
 from tasks.models import WorkPlan
-from units.api.base import AuditMixin
 from units.models import Committee
 
 T = gettext_lazy

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from targets.models import FIGURE, Target
 from tasks.models import Assignment, Section, Task, WorkPlan
 from tasks.selectors import visible_plans
-from units.api.fields import ScopedPrimaryKeyRelatedField
 from units.models import Committee
 from units.selectors import committees_for
 

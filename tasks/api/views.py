@@ -14,12 +14,12 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
+from core.api.renderers import CsvRenderer, XlsxRenderer, file_renderers
 from targets.models import Target
 from tasks import selectors, services
 from tasks.filtersets import SectionFilterSet, TaskFilterSet, WorkPlanFilterSet
 from tasks.models import Assignment, Section, Task, WorkPlan
-from units.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
-from units.api.renderers import CsvRenderer, XlsxRenderer, file_renderers
 from units.selectors import access_for
 
 from . import exports

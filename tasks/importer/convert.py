@@ -29,17 +29,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from core import sniffing
+
 from .errors import import_error
 
 __all__ = ["CONVERT_TIMEOUT", "convert_office", "legacy_kind", "soffice_path"]
 
 CONVERT_TIMEOUT = int(os.environ.get("LUOSHI_CONVERT_TIMEOUT", "60"))
 MAX_CONVERTED_BYTES = 50 * 1024 * 1024
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# OLE directory entries store stream names in UTF-16LE
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
-_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 # legacy kind -> (input suffix given to LibreOffice, output filter, output suffix)
 _TARGETS = {
@@ -61,11 +58,10 @@ def legacy_kind(data: bytes, ext: str = "") -> str | None:
     """
     if data.startswith(b"{\\rtf"):
         return "rtf"
-    if not data.startswith(_OLE_MAGIC):
-        return None
-    if _WORD_STREAM in data:
-        return "wps" if ext == ".wps" else "doc"
-    if any(stream in data for stream in _EXCEL_STREAMS):
+    kind = sniffing.ole_kind(data)
+    if kind == "doc":
+        return "wps" if ext in (".wps", ".wpt") else "doc"
+    if kind == "xls":
         return "et" if ext in (".et", ".ett") else "xls"
     return None
 

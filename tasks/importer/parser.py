@@ -38,12 +38,11 @@ logger = logging.getLogger(__name__)
 Extractor = Callable[[str], Any]
 
 
-def parse_plan(document_or_text: Document | str, *, extract_targets: Extractor | None = None) -> dict:
+def parse_plan(document_or_text: Document | str, *, extract_targets: Extractor | None) -> dict:
     """The SCHEMA.md structure of a plan.
 
-    ``extract_targets(text)`` fills each task's ``targets``; by default
-    ``targets.extraction.extract_targets`` is used when it can be imported, and
-    targets stay empty when it cannot.
+    ``extract_targets(text)`` fills each task's ``targets`` (the caller passes
+    ``targets.extraction.extract_targets``, or ``None`` for a plan without targets).
     """
     try:
         return _parse(document_or_text, extract_targets)
@@ -55,7 +54,7 @@ def parse_plan(document_or_text: Document | str, *, extract_targets: Extractor |
 
 
 def parse_file(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               extract_targets: Extractor | None = None, ocr: bool = False) -> dict:
+               extract_targets: Extractor | None, ocr: bool = False) -> dict:
     """Read an uploaded file and parse it: ``read_document`` + ``parse_plan`` (``ocr``: read scans too)."""
     document = read_document(data, filename, max_bytes=max_bytes, ocr=ocr)
     return parse_plan(document, extract_targets=extract_targets)
@@ -114,7 +113,7 @@ def _parse(document_or_text: Document | str, extract_targets: Extractor | None) 
 
     plan = extract_metadata(remaining)
     year = plan_year(plan)
-    extractor = _resolve_extractor(extract_targets)
+    extractor = extract_targets
     return {
         "plan": plan,
         "sections": _sections_holding_tasks(sections, tasks),
@@ -139,7 +138,7 @@ def _parse_supervision(lines: list[str], extract_targets: Extractor | None) -> d
     else:
         return None
     year = plan_year(plan)
-    extractor = _resolve_extractor(extract_targets)
+    extractor = extract_targets
     out = []
     for task in tasks:
         item = _task_json(task, year, extractor)
@@ -174,18 +173,6 @@ def _task_json(task: TaskDraft, year: int | None, extractor: Extractor | None) -
         "deadline": find_deadline(deadline_source, year),
         "targets": _targets(extractor, task.text),
     }
-
-
-def _resolve_extractor(extract_targets: Extractor | None) -> Extractor | None:
-    """The caller's extractor, else ``targets.extraction`` if it can be imported."""
-    if extract_targets is not None:
-        return extract_targets
-    try:
-        from targets.extraction import extract_targets as default
-    except Exception:  # not installed yet, or broken: targets stay empty
-        logger.info("targets.extraction not importable; tasks get no targets")
-        return None
-    return default
 
 
 def _targets(extractor: Extractor | None, text: str) -> list[dict]:

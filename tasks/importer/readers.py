@@ -20,6 +20,8 @@ import unicodedata
 import zipfile
 from html.parser import HTMLParser
 
+from core import sniffing
+
 from .convert import convert_office, legacy_kind
 from .document import Document, Table, TextBlock
 from .errors import PlanImportError, import_error
@@ -61,8 +63,6 @@ OCR_CODES = ("image", "pdf_image_only")
 
 # --- dispatch ----------------------------------------------------------------
 
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXTENSION_NAMES = {".docx": "Word 文档（.docx）", ".xlsx": "Excel 表格（.xlsx）", ".pdf": "PDF 文件",
                     ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）", ".wps": "WPS 文字文档（.wps）",
                     ".et": "WPS 表格（.et）", ".rtf": "RTF 文档（.rtf）"}
@@ -74,19 +74,8 @@ def _extension(filename: str) -> str:
 
 
 def _sniff(data: bytes) -> str:
-    pdf_at = data[:1024].find(b"%PDF-")
-    # a PDF may carry a few bytes of junk before its header, but not a text that quotes it
-    if pdf_at == 0 or (pdf_at > 0 and b"\n" not in data[:pdf_at].strip()):
-        return "pdf"
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return "zip"
-    if data.startswith(_OLE_MAGIC):
-        return "ole"
-    if data.startswith(b"{\\rtf"):
-        return "rtf"
-    if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        return "image"
-    return "other"
+    kind = sniffing.sniff(data[: sniffing.HEAD_BYTES])
+    return "image" if kind in sniffing.IMAGES else kind
 
 
 def _read(data: bytes, filename: str, max_bytes: int) -> Document:
@@ -132,7 +121,7 @@ _LEGACY_EXTENSIONS = (".doc", ".dot", ".wps", ".wpt", ".xls", ".xlt", ".et", ".e
 
 
 def _read_legacy(data: bytes, ext: str) -> Document:
-    if data.startswith(_OLE_MAGIC) and "EncryptionInfo".encode("utf-16-le") in data:
+    if sniffing.ole_kind(data) == "encrypted":
         raise import_error("office_encrypted")
     legacy = legacy_kind(data, ext)
     if legacy is None:  # no Word or Excel stream: damaged (cut short) or another OLE file

@@ -71,9 +71,9 @@ def test_scan_through_the_api_answers_202_with_a_status_url(api, world, monkeypa
     monkeypatch.setattr(ocr, "_get_engine", lambda: (
         lambda image: ([[[[0, 40 * i], [900, 40 * i], [900, 40 * i + 30], [0, 40 * i + 30]], t, 0.99]
                         for i, t in enumerate(lines)], [0.1])))
-    from tasks import importing
+    from tasks import scans
 
-    assert importing.run_ocr(body["id"]) == "preview"
+    assert scans.run_ocr(body["id"]) == "preview"
     status = client.get(body["status_url"]).json()
     assert status["status"] == "preview" and status["progress"]["pages_done"] == 4
     assert status["task_count"] >= 1 and status["ocr"]["task_pages"][0] == 1

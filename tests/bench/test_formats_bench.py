@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from targets.extraction import extract_targets
 from tasks.importer import convert, ocr, parse_file, parse_plan
 
 pytestmark = pytest.mark.bench
@@ -45,7 +46,7 @@ def test_ocr_of_a_10_page_scan():
     del images
     start = time.perf_counter()
     result = ocr.ocr_document(data)
-    plan = parse_plan(result.document)
+    plan = parse_plan(result.document, extract_targets=extract_targets)
     value = time.perf_counter() - start
     print(json.dumps({"name": "ocr_10_page_scan", "pages": 10, "value": round(value, 2), "floor": round(floor, 2),
                       "ratio": round(value / floor, 2), "max_ratio": 1.2, "seconds_per_page": round(value / 10, 2),
@@ -72,7 +73,7 @@ def test_doc_conversion():
         floor_run()
         floors.append(time.perf_counter() - start)
         start = time.perf_counter()
-        plan = parse_file(data, "plan.doc")
+        plan = parse_file(data, "plan.doc", extract_targets=extract_targets)
         values.append(time.perf_counter() - start)
     value, floor = sorted(values)[1], sorted(floors)[1]
     print(json.dumps({"name": "doc_conversion_and_import", "value": round(value, 2), "floor": round(floor, 2),

@@ -30,8 +30,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from reports import rollup, scale
-from reports.models import ProgressReport, RollupRun, TargetRollup, TaskRollup, UnitRollup
+from demo import scale
+from reports.models import ProgressReport
+from rollups import engine as rollup
+from rollups.models import RollupRun, TargetRollup, TaskRollup, UnitRollup
 from tasks.models import WorkPlan
 from tests.bench.workbook_probe import bench_database_url
 from units.models import Committee

@@ -3,7 +3,7 @@ year-end workbook and report the process's peak memory, as one JSON line.
 
     python -m tests.bench.workbook_probe luoshi|bare PLAN_ID YEAR
 
-``luoshi`` is the real thing (``reports.summary``: read the stored roll-up and reports,
+``luoshi`` is the real thing (``rollups.summary.files``: read the stored roll-up and reports,
 neutralise, format and stream). ``bare`` first collects the very same cell values (not
 timed), then times only writing them with bare openpyxl in write-only mode.
 """
@@ -38,7 +38,7 @@ def main(mode, plan_id, year):
     django.setup()
     from openpyxl import Workbook
 
-    from reports import summary
+    from rollups.summary import sheets, workbook
     from tasks.models import WorkPlan
 
     plan = WorkPlan.objects.select_related("committee").get(pk=plan_id)
@@ -46,10 +46,10 @@ def main(mode, plan_id, year):
         path = os.path.join(tmp, "summary.xlsx")
         if mode == "luoshi":
             start = time.perf_counter()
-            summary.write_workbook(path, summary.WorkbookData(plan, year, include_lower=True).sheets())
+            workbook.write_workbook(path, sheets.WorkbookData(plan, year, include_lower=True).sheets())
             seconds = time.perf_counter() - start
         else:
-            sheets = summary.plain_rows(summary.WorkbookData(plan, year, include_lower=True).sheets())
+            sheets = workbook.plain_rows(sheets.WorkbookData(plan, year, include_lower=True).sheets())
             start = time.perf_counter()
             wb = Workbook(write_only=True)
             for title, rows in sheets:

@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from targets.extraction import extract_targets
 from tasks.importer import PlanImportError, convert, parse_file, read_document
 from tasks.models import PlanImport, WorkPlan
 
@@ -43,7 +44,7 @@ def test_libreoffice_is_installed_for_the_tests():
 
 @pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.name)
 def test_converted_formats_score_like_text(path):
-    actual = parse_file(path.read_bytes(), path.name)
+    actual = parse_file(path.read_bytes(), path.name, extract_targets=extract_targets)
     result = load_score()(expected_for(path), actual)
     assert result["task_recall"] == 1.0 and result["task_precision"] == 1.0
     assert result["unit_accuracy"] == 1.0 and result["target_f1"] >= 0.95
@@ -64,7 +65,7 @@ def test_kind_is_decided_by_content(path, kind):
 
 
 def test_docx_title_and_doc_number_survive_conversion():
-    plan = parse_file(KEY_TASKS_DOC.read_bytes(), "x.doc")
+    plan = parse_file(KEY_TASKS_DOC.read_bytes(), "x.doc", extract_targets=extract_targets)
     assert plan["plan"]["doc_number"] == "吉政残工委发〔2021〕2号"
     assert plan["plan"]["title"] == "吉林省人民政府残疾人工作委员会2021年重点工作任务"
 
@@ -81,7 +82,7 @@ DAMAGED = [
 @pytest.mark.parametrize(("data", "filename"), DAMAGED, ids=[d[1] + str(i) for i, d in enumerate(DAMAGED)])
 def test_damaged_old_office_files_get_one_clear_error(data, filename):
     with pytest.raises(PlanImportError) as info:
-        parse_file(data, filename)
+        parse_file(data, filename, extract_targets=extract_targets)
     assert info.value.code in ("convert_failed", "no_tasks", "ole_unknown")
     assert "另存为" in str(info.value) or "任务" in str(info.value)
 

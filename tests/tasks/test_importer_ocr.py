@@ -17,7 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tasks import importing
+from targets.extraction import extract_targets
+from tasks import importing, scans
 from tasks.importer import PlanImportError, ocr, parse_file, read_document
 from tasks.models import PlanImport, WorkPlan
 
@@ -53,7 +54,7 @@ def test_scanned_pdf_scores_within_the_goals():
     assert len(result.pages) == 4 and all(page.text for page in result.pages)
     from tasks.importer import parse_plan
 
-    actual = parse_plan(result.document)
+    actual = parse_plan(result.document, extract_targets=extract_targets)
     score = load_score()(EXPECTED, actual)
     assert score["task_recall"] >= 0.95 and score["unit_accuracy"] >= 0.95 and score["target_f1"] >= 0.90
     assert actual["plan"]["doc_number"] == "吉政残工委发〔2021〕2号"
@@ -91,21 +92,21 @@ def test_decompression_bomb_is_refused_before_decoding():
     bomb = png(20000, 20000)  # 400 Mpx of white: a few KB compressed
     assert len(bomb) < 200_000
     with pytest.raises(PlanImportError) as info:
-        parse_file(bomb, "bomb.png", ocr=True)
+        parse_file(bomb, "bomb.png", ocr=True, extract_targets=extract_targets)
     assert info.value.code == "image_too_large" and "过大" in str(info.value)
 
 
 def test_truncated_image_gets_a_clear_message():
     data = (FORMATS / "scan-page.jpg").read_bytes()[:5000]
     with pytest.raises(PlanImportError) as info:
-        parse_file(data, "cut.jpg", ocr=True)
+        parse_file(data, "cut.jpg", ocr=True, extract_targets=extract_targets)
     assert info.value.code in ("image_corrupt", "ocr_no_text")
     assert "重新" in str(info.value)
 
 
 def test_blank_page_has_no_text():
     with pytest.raises(PlanImportError) as info:
-        parse_file(png(800, 1100, "L"), "blank.png", ocr=True)
+        parse_file(png(800, 1100, "L"), "blank.png", ocr=True, extract_targets=extract_targets)
     assert info.value.code == "ocr_no_text"
 
 
@@ -179,7 +180,7 @@ def test_progress_page_while_reading_and_cancel(client, world, fake_engine, monk
     client.post(response["Location"], {"discard": "1"})
     record.refresh_from_db()
     assert record.status == PlanImport.Status.DISCARDED
-    assert importing.run_ocr(record.pk) == "gone"  # the job, when it comes, does nothing
+    assert scans.run_ocr(record.pk) == "gone"  # the job, when it comes, does nothing
     assert fake_engine.calls == 0
 
 
@@ -198,7 +199,7 @@ def test_cancel_while_the_job_runs_stops_it(world, fake_engine, monkeypatch):
         return original(image)
 
     monkeypatch.setattr(ocr, "_get_engine", lambda: discard_after_first_page)
-    assert importing.run_ocr(record.pk) == PlanImport.Status.DISCARDED
+    assert scans.run_ocr(record.pk) == PlanImport.Status.DISCARDED
     record.refresh_from_db()
     assert record.status == PlanImport.Status.DISCARDED and record.structure == {}
 

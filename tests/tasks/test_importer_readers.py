@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -23,23 +21,9 @@ from hypothesis import strategies as st
 
 from tasks.importer import PlanImportError, parse_file, parse_plan, read_document
 from tasks.importer.document import Table, TextBlock
+from tests.plan_fixtures import PLANS
 
-
-def _fixtures_dir() -> Path | None:
-    candidates = [
-        os.environ.get("LUOSHI_PLAN_FIXTURES", ""),
-        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans",
-        "/work/shared/fixtures/plans",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "SCHEMA.md").is_file():
-            return Path(candidate)
-    return None
-
-
-FIXTURES = _fixtures_dir()
-# The fixtures are part of the test data: missing fixtures are a failure, never a skip.
-assert FIXTURES is not None, "shared/fixtures/plans must sit beside the project (../shared)"
+FIXTURES = PLANS
 
 
 def _fixture_text(name: str) -> str:
@@ -497,12 +481,12 @@ def test_size_limit_is_a_parameter():
     assert info.value.code == "too_large" and "MB" in str(info.value)
     assert read_document(data, "plan.txt", max_bytes=len(data)).kind == "text"
     with pytest.raises(PlanImportError):
-        parse_file(data, "plan.txt", max_bytes=10)
+        parse_file(data, "plan.txt", max_bytes=10, extract_targets=None)
 
 
 def test_a_readable_file_without_tasks():
     with pytest.raises(PlanImportError) as info:
-        parse_file("会议通知：请于周五下午参会。".encode(), "notice.txt")
+        parse_file("会议通知：请于周五下午参会。".encode(), "notice.txt", extract_targets=None)
     assert info.value.code == "no_tasks"
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from targets.extraction import extract_targets
 from tasks import importing
 from tasks.importer import PlanImportError, parse_plan
 from tasks.models import PlanImport, Task, WorkPlan
@@ -35,7 +36,7 @@ def expected(path: Path) -> dict:
 
 @pytest.mark.parametrize("path", [MINUTES, INSTRUCTION], ids=lambda p: p.stem)
 def test_minutes_and_instruction_score_perfectly(path):
-    actual = parse_plan(path.read_text(encoding="utf-8"))
+    actual = parse_plan(path.read_text(encoding="utf-8"), extract_targets=extract_targets)
     result = load_score()(expected(path), actual)
     assert result["task_recall"] == 1.0 and result["task_precision"] == 1.0
     assert result["unit_accuracy"] == 1.0 and result["target_f1"] == 1.0
@@ -43,7 +44,7 @@ def test_minutes_and_instruction_score_perfectly(path):
 
 
 def test_minutes_items_have_units_deadlines_and_no_units_clause():
-    plan = parse_plan(MINUTES.read_text(encoding="utf-8"))
+    plan = parse_plan(MINUTES.read_text(encoding="utf-8"), extract_targets=extract_targets)
     first = plan["tasks"][0]
     assert (first["section"], first["ref"]) == ("二", "（一）")
     assert first["lead_units"] == ["省民政厅"] and first["participating_units"] == ["省残联", "省财政厅"]
@@ -62,7 +63,7 @@ def test_decisions_sharing_one_paragraph_are_separate_items():
 
 
 def test_instruction_names_leader_date_and_units():
-    plan = parse_plan(INSTRUCTION.read_text(encoding="utf-8"))
+    plan = parse_plan(INSTRUCTION.read_text(encoding="utf-8"), extract_targets=extract_targets)
     assert plan["plan"]["issuer"] == "王副省长" and plan["plan"]["issued_on"] == "2021-04-02"
     (task,) = plan["tasks"]
     assert task["lead_units"] == ["省民政厅"] and task["participating_units"] == ["省财政厅", "省残联"]
@@ -72,7 +73,7 @@ def test_instruction_names_leader_date_and_units():
 def test_minutes_without_any_assigned_item_is_refused_clearly():
     text = "省残工委会议纪要\n会议听取了汇报。\n会议强调，要加强协作。\n"
     with pytest.raises(PlanImportError) as info:
-        parse_plan(text)
+        parse_plan(text, extract_targets=extract_targets)
     assert info.value.code == "no_tasks"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from targets.extraction import extract_targets
 from tasks.importer import parse_file, parse_plan
 from tasks.importer.webpage import is_web_furniture
 
@@ -28,7 +29,7 @@ def test_there_are_web_copies():
 @pytest.mark.parametrize("path", WEB, ids=lambda p: p.name)
 def test_web_copies_score_like_the_document(path):
     expected = json.loads((FORMATS / f"{path.name.split('.')[0]}.expected.json").read_text(encoding="utf-8"))
-    actual = parse_file(path.read_bytes(), path.name)
+    actual = parse_file(path.read_bytes(), path.name, extract_targets=extract_targets)
     result = load_score()(expected, actual)
     assert result["task_recall"] == 1.0 and result["task_precision"] == 1.0
     assert result["unit_accuracy"] == 1.0 and result["target_f1"] >= 0.95
