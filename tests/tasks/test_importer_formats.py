@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from targets.extraction import extract_targets
 from tasks.importer import PlanImportError, convert, parse_file, read_document
@@ -146,3 +148,18 @@ def test_doc_through_the_command_dry_run(capsys):
     result = load_score()(expected_for(FORMATS / "jilin-2017-work-points.doc"), actual)
     assert result["task_recall"] == 1.0 and result["unit_accuracy"] == 1.0
     assert not WorkPlan.objects.exists()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(min_value=512, max_value=20000), noise=st.binary(min_size=16, max_size=256),
+       name=st.sampled_from(["plan.doc", "plan.xls", "plan.wps"]))
+def test_damaged_old_office_files_never_raise_anything_else(cut, noise, name):
+    source = KEY_TASKS_DOC if name != "plan.xls" else FORMATS / "jilin-13th-fyp-division-table.xls"
+    data = source.read_bytes()
+    damaged = data[:cut] + noise + data[cut + len(noise):]
+    before = set(Path(tempfile.gettempdir()).glob("luoshi-convert-*"))
+    try:
+        parse_file(damaged, name, extract_targets=extract_targets)
+    except PlanImportError as exc:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
+    assert set(Path(tempfile.gettempdir()).glob("luoshi-convert-*")) == before
