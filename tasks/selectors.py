@@ -124,6 +124,7 @@ def import_rows(preview):
             "lead": [(name, units.get(name, {})) for name in task.get("lead_units", [])],
             "participating": [(name, units.get(name, {})) for name in task.get("participating_units", [])],
             "targets": [(f"{i}:{j}", t) for j, t in enumerate(task.get("targets", []))],
+            "page": (preview.get("ocr") or {}).get("task_pages", [None] * (i + 1))[i],
         })
     return rows
 
