@@ -4,6 +4,7 @@
 * Title: 方正小标宋简体 二号 (22 pt), centred. Body: 仿宋_GB2312 三号 (16 pt), 22 lines × 28 characters:
   the document grid fixes the line pitch at 225 mm ÷ 22 ≈ 28.95 pt and the character pitch at
   156 mm ÷ 28 ≈ 15.79 pt.
+* Tables (annexes): 仿宋 五号 (10.5 pt), header row repeated on every page, off the line grid.
 * Headings: 一、 黑体; （一） 楷体_GB2312; 1. and （1） 仿宋_GB2312 — all 三号.
 * Page numbers "— 1 —" in 4号 宋体, odd pages on the right, even pages on the left, one character in.
 * Fonts a machine may lack are declared with their fallbacks (``FALLBACKS``) in the document's font
@@ -39,11 +40,12 @@ LATIN_FONT = "Times New Roman"
 FALLBACKS = {
     TITLE_FONT: "宋体", BODY_FONT: "仿宋", KAI_FONT: "楷体", HEI_FONT: "SimHei", PAGE_NUMBER_FONT: "SimSun",
 }
-TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE = Pt(22), Pt(16), Pt(14), Pt(12)
+TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE = Pt(22), Pt(16), Pt(14), Pt(10.5)
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 LINE_PITCH = Pt(225 / 25.4 * 72 / LINES_PER_PAGE)  # ≈ 28.95 pt
 CHARS_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
+CHAR_SPACING = -5  # twentieths of a point: 16 pt − 0.25 pt = 15.75 pt a character, 28 a line
 HEADING_FONTS = {1: HEI_FONT, 2: KAI_FONT, 3: BODY_FONT, 4: BODY_FONT}
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -100,7 +102,11 @@ class Gongwen:
         style = self.doc.styles["Normal"]
         style.font.size = BODY_SIZE
         style.font.name = LATIN_FONT
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+        rpr = style.element.get_or_add_rPr()
+        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CHAR_SPACING))
+        rpr.append(spacing)
         _fixed_lines_style = style.paragraph_format
         _fixed_lines_style.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         _fixed_lines_style.line_spacing = LINE_PITCH
@@ -112,16 +118,22 @@ class Gongwen:
 
     @staticmethod
     def _grid(section):
-        """22 lines of 28 characters: w:docGrid with the line pitch and the character pitch."""
+        """22 lines a page: a line grid with the fixed line pitch (w:docGrid type="lines").
+
+        28 characters a line come from the character spacing of the body text (``CHAR_SPACING``:
+        16 pt characters condensed by 0.25 pt, 28 × 15.75 pt ≤ 442 pt < 29 × 15.75 pt), which Word,
+        WPS and LibreOffice all honour alike — a character grid (``linesAndChars``) is read
+        differently by each of them."""
         sect = section._sectPr
         grid = sect.find(qn("w:docGrid"))
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
-        # charSpace: extra pitch per character over the default font size, in 1/4096 pt
-        grid.set(qn("w:charSpace"), str(round((CHARS_WIDTH_PT / CHARS_PER_LINE - BODY_SIZE.pt) * 4096)))
+        for name in ("w:charSpace",):
+            if grid.get(qn(name)) is not None:
+                del grid.attrib[qn(name)]
 
     def _page_numbers(self, section):
         settings = self.doc.settings.element
@@ -195,8 +207,9 @@ class Gongwen:
         _fixed_lines(p)
         return p
 
-    def heading(self, text, level=1, numbered=True):
-        """A heading of ``level`` 1–4; ``numbered`` prefixes 一、 / （一） / 1. / （1） and restarts lower levels."""
+    def heading(self, text, level=1, numbered=True, keep_with_next=True):
+        """A heading of ``level`` 1–4; ``numbered`` prefixes 一、 / （一） / 1. / （1） and restarts lower levels.
+        ``keep_with_next=False`` for a heading that is a whole item (a run of them must be free to break)."""
         if numbered:
             self._counters[level] += 1
             for lower in range(level + 1, 5):
@@ -205,7 +218,7 @@ class Gongwen:
         p = self.doc.add_paragraph()
         _fixed_lines(p)
         p.paragraph_format.first_line_indent = Pt(BODY_SIZE.pt * 2)
-        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_with_next = keep_with_next
         _set_font(p.add_run(text), HEADING_FONTS[level], BODY_SIZE, bold=level == 3 or None)
         return p
 
@@ -236,6 +249,9 @@ class Gongwen:
             for cell, value in zip(cells, values, strict=True):
                 self._cell(cell, "" if value is None else str(value), size)
         if widths_mm:
+            table.autofit = False
+            for column, width in zip(table.columns, widths_mm, strict=True):
+                column.width = Mm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths_mm, strict=True):
                     cell.width = Mm(width)
@@ -246,6 +262,9 @@ class Gongwen:
         p = cell.paragraphs[0]
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+        snap = OxmlElement("w:snapToGrid")  # table text keeps its own line height, off the page's line grid
+        snap.set(qn("w:val"), "0")
+        p._p.get_or_add_pPr().append(snap)
         _set_font(p.add_run(text), font, size, bold=bold)
 
     def page_break(self):

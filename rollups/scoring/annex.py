@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -34,6 +35,7 @@ def _setup(ws, title, headers, widths):
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.row_dimensions[1].height = 24
     ws.append([safe_cell(h) for h in headers])
+    ws.row_dimensions[2].height = 36  # two lines of wrapped header text
     for col, width in enumerate(widths, start=1):
         cell = ws.cell(row=2, column=col)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
@@ -88,6 +90,7 @@ def build_xlsx(scheme, cards, max_total) -> bytes:
                   *[by_kind.get(i.kind) for i in items], card.total, BAND_LABELS.get(card.band, "")],
              number_cols=range(4, 5 + n_items))
     used = {"排名"}
+    site = getattr(settings, "LUOSHI_SITE_URL", "").rstrip("/")
     for card in cards:
         sheet = wb.create_sheet(sheet_name(card.rank, card.name, used))
         _setup(sheet, f"{card.name}：{card.total}分，第{card.rank}名，{BAND_LABELS.get(card.band, '')}",
@@ -96,7 +99,8 @@ def build_xlsx(scheme, cards, max_total) -> bytes:
             _row(sheet, [item.label, item.max_points, item.points, None, item.summary, ""], number_cols=(2, 3))
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
             for line in item.lines:
-                _row(sheet, ["", None, None, line.points, line.text, line.link], number_cols=(4,))
+                link = f"{site}{line.link}" if line.link.startswith("/") else line.link
+                _row(sheet, ["", None, None, line.points, line.text, link], number_cols=(4,))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -127,13 +131,15 @@ def build_docx(scheme, cards, max_total) -> bytes:
         elif item.kind == "adjustments":
             rule = f"{item.display_label}：办公室据实录入，加分合计不超过{item.points}分" if item.points else \
                 f"{item.display_label}：办公室据实录入"
-        doc.heading(rule + "。", level=2)
+        doc.heading(rule + "。", level=2, keep_with_next=False)
     doc.paragraph(f"等次：{scheme.excellent_from}分及以上为优秀，{scheme.good_from}分及以上为良好，"
                   f"{scheme.fair_from}分及以上为一般，其余为较差。")
     doc.heading("考核结果", level=1)
+    item_width = min(14, 88 // max(len(items), 1))
     doc.table(["排名", "单位", *[i.display_label for i in items], "总分", "等次"],
               [[c.rank, c.name, *[f"{i.points}" for i in c.items], f"{c.total}", BAND_LABELS.get(c.band, "")]
-               for c in cards])
+               for c in cards], widths_mm=[12, 154 - 12 - 16 - 12 - item_width * len(items), *[item_width] * len(items),
+                                           16, 12])
     doc.heading("各单位得分依据", level=1)
     for card in cards:
         doc.heading(f"{card.name}：{card.total}分（第{card.rank}名，{BAND_LABELS.get(card.band, '')}）", level=2)
