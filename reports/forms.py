@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, report: ProgressReport, targets, **kwargs):
         initial = kwargs.pop("initial", None) or {
             "version": report.version, "progress": report.progress, "problems": report.problems,
-            "next_steps": report.next_steps,
+            "next_steps": report.next_steps, "reply": report.comment_reply,
         }
         for target in targets:
             if target.current is not None:
@@ -41,6 +41,11 @@ class ReportForm(forms.Form):
                 initial[f"note_{target.pk}"] = target.current.note
         super().__init__(*args, initial=initial, **kwargs)
         self.report, self.targets = report, list(targets)
+        if report.return_pending:  # the reporter may answer the return comment
+            self.fields["reply"] = forms.CharField(
+                label=_("对退回意见的答复"), required=False, max_length=2000, widget=_textarea(2000, 3),
+                help_text=_("说明按退回意见做了哪些修改（可选，最多2000字）；审核人和办公室可见"),
+            )
         for target in self.targets:
             self.fields[f"figure_{target.pk}"] = forms.CharField(
                 label=_("%(indicator)s 累计完成（%(unit)s）") % {"indicator": target.indicator, "unit": target.measure_unit},
@@ -66,6 +71,10 @@ class ReportForm(forms.Form):
                 except ValidationError as exc:
                     self.add_error(name, exc.messages)
         return data
+
+    def reply(self):
+        """The answer to the return comment, or ``None`` when there is nothing to answer."""
+        return self.cleaned_data.get("reply", "") if "reply" in self.fields else None
 
     def figures(self):
         data = self.cleaned_data

@@ -141,31 +141,34 @@ def clean_figure(raw, target) -> Decimal:
 # ---------------------------------------------------------------- the reporter's edits
 
 def save_draft(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
-               next_steps: str = "", figures: dict | None = None, reason: str = "") -> ProgressReport:
+               next_steps: str = "", figures: dict | None = None, reason: str = "",
+               reply: str | None = None) -> ProgressReport:
     """Save the narrative and figures of a report the user's unit is writing.
 
     ``version`` is the version the user loaded; if someone saved since, the edit is kept
     as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
-    ``figures`` maps target ids to a value or ``(value, note)``.
+    ``figures`` maps target ids to a value or ``(value, note)``. ``reply`` is the answer to the
+    return comment (``None``: left as it is).
     """
-    return _saved(report, user, version, progress, problems, next_steps, figures, reason, submit_after=False)
+    return _saved(report, user, version, progress, problems, next_steps, figures, reason, reply, submit_after=False)
 
 
 def save_and_submit(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
-                    next_steps: str = "", figures: dict | None = None) -> ProgressReport:
+                    next_steps: str = "", figures: dict | None = None, reply: str | None = None) -> ProgressReport:
     """保存并提交 as one transaction: the draft is saved and submitted, or neither happens.
 
     A crash between the two can no longer leave a saved, unsubmitted version behind (whose
     next save would then be refused as stale, naming the user themself).
     """
-    return _saved(report, user, version, progress, problems, next_steps, figures, "", submit_after=True)
+    return _saved(report, user, version, progress, problems, next_steps, figures, "", reply, submit_after=True)
 
 
-def _saved(report, user, version, progress, problems, next_steps, figures, reason, *, submit_after):
+def _saved(report, user, version, progress, problems, next_steps, figures, reason, reply=None, *, submit_after):
     _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以修改该报告。"))
     try:
         with transaction.atomic():
-            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason,
+                                       reply)
             return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
@@ -177,6 +180,7 @@ def _saved(report, user, version, progress, problems, next_steps, figures, reaso
                 "progress": progress,
                 "problems": problems,
                 "next_steps": next_steps,
+                **({"reply": reply} if reply else {}),
                 "figures": {str(k): str(v[0] if isinstance(v, tuple) else v) for k, v in (figures or {}).items()},
             },
         )
@@ -189,7 +193,7 @@ class _Stale(Exception):
 
 
 @transaction.atomic
-def _save_draft_locked(report, user, version, progress, problems, next_steps, figures, reason):
+def _save_draft_locked(report, user, version, progress, problems, next_steps, figures, reason, reply=None):
     current = ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
     if current.version != version:
         raise _Stale(current)
@@ -213,6 +217,8 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
         except ValidationError as exc:
             errors.extend(exc.messages)
     current.progress, current.problems, current.next_steps = progress, problems, next_steps
+    if reply is not None:
+        current.comment_reply = reply
     current.updated_by = user
     current.version += 1
     if current.status == Status.RETURNED:
@@ -305,7 +311,8 @@ def send_back(*, report, user, comment) -> ProgressReport:
     _check_open(report)
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("只有“待单位审核”的报告可以由单位审核人退回。"), code="bad_status")
-    return _transition(report, user, to=Status.RETURNED, reason=_("单位审核退回：%(c)s") % {"c": comment}, review_comment=comment)
+    return _transition(report, user, to=Status.RETURNED, reason=_("单位审核退回：%(c)s") % {"c": comment},
+                       review_comment=comment, comment_reply="")
 
 
 @transaction.atomic
@@ -335,7 +342,7 @@ def return_report(*, report, user, comment) -> ProgressReport:
         raise ValidationError(_("只有“待办公室审阅”的报告可以退回。"), code="bad_status")
     return _transition(
         report, user, to=Status.RETURNED, reason=_("办公室退回：%(c)s") % {"c": comment},
-        review_comment=comment, reviewed_at=timezone.now(), reviewed_by=user,
+        review_comment=comment, comment_reply="", reviewed_at=timezone.now(), reviewed_by=user,
     )
 
 
@@ -351,7 +358,9 @@ def reopen(*, report, user, reason) -> ProgressReport:
     _check_open(report)
     if report.status != Status.ACCEPTED:
         raise ValidationError(_("只有已采纳的报告需要更正；其他状态可直接修改。"), code="bad_status")
-    report = _transition(report, user, to=Status.DRAFT, reason=_("更正：%(r)s") % {"r": reason})
+    # An old return comment is settled: it is not shown again on the corrected draft.
+    report = _transition(report, user, to=Status.DRAFT, reason=_("更正：%(r)s") % {"r": reason},
+                         review_comment="", comment_reply="")
     _rollup_after_commit(report)  # its figures no longer count
     return report
 

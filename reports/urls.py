@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report-detail"),
     path("<int:pk>/history/", views.report_history, name="report-history"),
     path("<int:pk>/attachments/", views.attachment_upload, name="report-attachments"),
+    path("<int:pk>/autosave/", views.report_autosave, name="report-autosave"),
     path("<int:pk>/<slug:action>/", views.report_action, name="report-action"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment-remove"),

@@ -5,11 +5,12 @@ Views are thin: they read through ``reports.selectors`` (which filter by ``acces
 write through ``reports.services`` / ``reports.reminders`` / ``reports.excel``. Something the
 user may not read is a 404; something they may read but not do is a 403.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -118,6 +119,7 @@ def _report_context(request, report, form=None):
         "partners": selectors.partner_reports(request.user, report) if is_lead else [],
         "attachments": selectors.active_attachments(report),
         "attachment_form": AttachmentForm() if can.edit else None,
+        "autosave_seconds": getattr(settings, "LUOSHI_AUTOSAVE_SECONDS", 60),
         "send_back_form": CommentForm(auto_id="sendback_%s"),
         "return_form": CommentForm(auto_id="return_%s"),
         "reason_form": ReasonForm(auto_id="reopen_%s"),
@@ -136,24 +138,47 @@ def task_detail(request, pk):
     })
 
 
+def _upload_evidence(request, report):
+    """Store the evidence files chosen in the report form (before the text is saved: a refused
+    save never loses a file). Returns (stored attachments, error messages)."""
+    stored, errors = [], []
+    for upload in request.FILES.getlist("evidence"):
+        try:
+            stored.append(services.add_attachment(report=report, user=request.user, upload=upload))
+        except ValidationError as exc:
+            errors.extend(_messages_of(exc))
+    for attachment in stored:
+        messages.success(request, _("已上传“%(name)s”。") % {"name": attachment.original_name})
+    for message in errors:
+        messages.error(request, message)
+    return stored, errors
+
+
 @login_required
 def report_detail(request, pk):
-    """Read a report; its unit's reporter edits it here (POST saves the draft, or saves and submits)."""
+    """Read a report; its unit's reporter edits it here: one form holds the narrative, the figures,
+    the answer to a return comment and new evidence files (POST saves the draft, or saves and submits)."""
     report = selectors.get_report(request.user, pk)
     if request.method != "POST":
         return render(request, "reports/report.html", _report_context(request, report))
 
     if not selectors.allowed_actions(request.user, report).reporter:
         raise PermissionDenied(_("只有本单位的填报人可以修改该报告。"))
+    _stored, file_errors = _upload_evidence(request, report)
     targets = selectors.report_targets(report)
     form = ReportForm(request.POST, report=report, targets=targets)
     if not form.is_valid():
-        messages.error(request, _("填写内容有误，请按提示修改；本次未保存任何内容。"))
+        messages.error(request, _("填写内容有误，请按提示修改；本次未保存填写的内容，已选的证明材料已上传。") if _stored
+                       else _("填写内容有误，请按提示修改；本次未保存任何内容。"))
         return render(request, "reports/report.html", _report_context(request, report, form), status=400)
     data = form.cleaned_data
     fields = {"report": report, "user": request.user, "version": data["version"], "progress": data["progress"],
-              "problems": data["problems"], "next_steps": data["next_steps"], "figures": form.figures()}
+              "problems": data["problems"], "next_steps": data["next_steps"], "figures": form.figures(),
+              "reply": form.reply()}
     submitting = request.POST.get("then") == "submit"
+    if submitting and file_errors:  # a file the reporter meant to attach is missing: keep it a draft
+        return _save_when_submit_refused(request, report, form, fields, ValidationError(
+            _("有证明材料未能上传，报告暂未提交；请重新选择文件后再提交。")))
     try:
         saved = services.save_and_submit(**fields) if submitting else services.save_draft(**fields)
     except services.StaleVersion as exc:
@@ -188,6 +213,37 @@ def _save_when_submit_refused(request, report, form, fields, submit_error):
     messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
     _error(request, submit_error)
     return redirect("report-detail", pk=saved.pk)
+
+
+@login_required
+@require_POST
+def report_autosave(request, pk):
+    """The report page's automatic draft save (JSON): the same service and version check as 保存草稿.
+
+    409 when someone saved since the page was loaded: nothing is overwritten and the typed text
+    is kept as a refused edit (and stays on the page).
+    """
+    report = selectors.get_report(request.user, pk)
+    if not selectors.allowed_actions(request.user, report).edit:
+        return JsonResponse({"ok": False, "message": _("该报告当前不能修改。")}, status=403)
+    form = ReportForm(request.POST, report=report, targets=selectors.report_targets(report))
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return JsonResponse({"ok": False, "message": _("自动保存未进行：%(e)s") % {"e": "；".join(errors)}}, status=400)
+    data = form.cleaned_data
+    try:
+        saved = services.save_draft(
+            report=report, user=request.user, version=data["version"], progress=data["progress"],
+            problems=data["problems"], next_steps=data["next_steps"], figures=form.figures(), reply=form.reply(),
+            reason=_("自动保存"))
+    except services.StaleVersion as exc:
+        return JsonResponse({"ok": False, "conflict": True, "message": str(exc),
+                             "history": reverse("report-history", args=[report.pk])}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "message": _("自动保存未进行：%(e)s") % {"e": "；".join(_messages_of(exc))}},
+                            status=400)
+    return JsonResponse({"ok": True, "version": saved.version, "message": _("已自动保存（第%(v)s版，%(t)s）") % {
+        "v": saved.version, "t": timezone.localtime(saved.updated_at).strftime("%H:%M")}})
 
 
 ACTIONS = {

@@ -87,6 +87,10 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("审阅人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(_("审阅意见"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
+    comment_reply = models.TextField(
+        _("对退回意见的答复"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)],
+        help_text=_("填报人对最近一次退回意见的答复；再次退回时清空"),
+    )
 
     history = HistoricalRecords(verbose_name=_("填报历史"))
 
@@ -102,6 +106,11 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.round.period_label} · {self.task.ref} · {self.unit}"
+
+    @property
+    def return_pending(self) -> bool:
+        """Returned with a comment and not resubmitted yet: the comment stays in view, highlighted."""
+        return bool(self.review_comment) and self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
 class TargetValue(models.Model):
