@@ -16,6 +16,7 @@ admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
+    path("", include(reports_urls.home_pages)),
     path("", include("tasks.urls")),
     path("", include(reports_urls.task_pages)),
     path("reports/", include("reports.urls")),

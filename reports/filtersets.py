@@ -14,7 +14,7 @@ from units.models import Unit
 from units.selectors import units_for
 
 from .models import ProgressReport, ReportingRound
-from .selectors import annotate_due, visible_reports
+from .selectors import MISSING_STATUSES, annotate_due, visible_reports
 
 
 def _user(request):
@@ -76,3 +76,30 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             | Q(task__text__icontains=value)
             | Q(unit__short_name__icontains=value)
         )
+
+
+
+class WebReportFilterSet(ProgressReportFilterSet):
+    """The web lists' filters: single-choice filters are a select, not a multi-select box."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProgressReport.Status.choices, empty_label=_("全部"))
+    role = django_filters.ChoiceFilter(label=_("职责"), choices=Assignment.Role.choices, method="filter_role",
+                                       empty_label=_("全部"))
+
+
+class MyTasksFilterSet(WebReportFilterSet):
+    """My tasks: ``state`` (待报送 / 已逾期) for the counter tiles. Works on
+    ``selectors.my_open_slots`` (annotated ``is_overdue``)."""
+
+    state = django_filters.ChoiceFilter(label=_("进度"), choices=[("due", _("待报送")), ("overdue", _("已逾期"))],
+                                        method="filter_state", empty_label=_("全部"))
+
+    class Meta(ProgressReportFilterSet.Meta):
+        fields = ProgressReportFilterSet.Meta.fields + ["state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.filter(is_overdue=True)
+        if value == "due":
+            return queryset.filter(status__in=MISSING_STATUSES, is_overdue=False)
+        return queryset

@@ -21,6 +21,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitRole
@@ -218,6 +219,23 @@ def chase_unit(*, rnd: ReportingRound, unit: Unit, user, message: str) -> Remind
                                      link=reverse("my-tasks"), rnd=rnd, email=True)
         entry.save(update_fields=["emails_sent"])
     return entry
+
+
+def late_units(rnd: ReportingRound, *, today=None):
+    """Units of a round past their due date (extension included) with reports still missing."""
+    today = today or timezone.localdate()
+    extensions = {e.unit_id: e.due_on for e in DeadlineExtension.objects.filter(round=rnd)}
+    unit_ids = set(ProgressReport.objects.filter(round=rnd, status__in=MISSING_STATUSES).values_list("unit_id", flat=True))
+    late = [pk for pk in unit_ids if extensions.get(pk, rnd.due_on) < today]
+    return list(Unit.objects.filter(pk__in=late).order_by("order", "short_name"))
+
+
+def chase_late_units(*, rnd: ReportingRound, user, message: str = "", today=None) -> list[ReminderLog]:
+    """一键催办: a 催办 to every late unit of the round (each logged and delivered as ``chase_unit``)."""
+    if not access_for(user).is_office_of(rnd.plan.committee_id):
+        raise PermissionDenied(_("只有本级残工委办公室可以催办。"))
+    message = (message or "").strip() or _("%(round)s 填报已逾期，请尽快报送。") % {"round": rnd.period_label}
+    return [chase_unit(rnd=rnd, unit=unit, user=user, message=message) for unit in late_units(rnd, today=today)]
 
 
 # ---------------------------------------------------------------- workflow notices (in-app)

@@ -1,4 +1,5 @@
 """Reads for rounds and reports, filtered by what the user may see."""
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -20,7 +21,7 @@ from django.utils import timezone
 from simple_history.models import ModelChange
 
 from targets.models import Target
-from tasks.models import Assignment, WorkPlan
+from tasks.models import Assignment, PlanImport, WorkPlan
 from units.models import Unit, UnitRole
 from units.selectors import COMMITTEE_WIDE_ROLES, access_for
 
@@ -457,3 +458,107 @@ def report_targets_bulk(reports):
             rows.append(target)
         result[report.pk] = rows
     return result
+
+
+# ---------------------------------------------------------------- home pages per role
+
+def reporter_home(user, *, today=None):
+    """The reporter's "what to do now": (to do, done by round).
+
+    To do — returned first (a return comment not yet answered by a resubmission), then by due
+    date, soonest first, reports not started before drafts already begun. Done — reports that
+    left the unit's reporter (waiting for sign-off, with the office, accepted), grouped by round.
+    Two queries, however many rounds.
+    """
+    today = today or timezone.localdate()
+    units = access_for(user).units_with(Role.REPORTER)
+    qs = _with_state(ProgressReport.objects.filter(unit_id__in=units, round__in=open_rounds(today)), today)
+    slots = list(qs.select_related("round__plan", "task", "unit").order_by("round__period_end", "task__order", "unit__order"))
+    todo = [s for s in slots if s.status in EDITABLE]
+    todo.sort(key=lambda s: (not s.return_pending, s.due, s.version > 1, s.task.order))
+    done = {}
+    for slot in slots:
+        if slot.status not in EDITABLE:
+            done.setdefault(slot.round_id, {"round": slot.round, "slots": []})["slots"].append(slot)
+    return todo, sorted(done.values(), key=lambda g: g["round"].period_end, reverse=True), slots
+
+
+def approval_queue(user, *, today=None):
+    """Reports of the user's units (as approver) waiting for their sign-off, oldest submission first."""
+    today = today or timezone.localdate()
+    units = access_for(user).units_with(Role.APPROVER)
+    qs = ProgressReport.objects.filter(unit_id__in=units, status=Status.SUBMITTED, round__in=open_rounds(today))
+    return (_with_state(qs, today).select_related("round", "task", "unit", "submitted_by")
+            .prefetch_related(Prefetch("values", queryset=TargetValue.objects.select_related("target").order_by("target__order")))
+            .order_by("submitted_at", "task__order"))
+
+
+def office_committee_ids(user):
+    """Committees whose office the user works in (``None``: every committee, for a superuser)."""
+    access = access_for(user)
+    return None if access.is_superuser else access.committees_with(Role.OFFICE, Role.ADMIN)
+
+
+def _office_rounds(user, today):
+    committees = office_committee_ids(user)
+    qs = open_rounds(today).select_related("plan")
+    return qs if committees is None else qs.filter(plan__committee_id__in=committees)
+
+
+def office_review_queue(user, *, today=None):
+    """Every report waiting for the office across its committees' open rounds, oldest sign-off first."""
+    today = today or timezone.localdate()
+    return (
+        annotate_due(ProgressReport.objects.filter(round__in=_office_rounds(user, today), status=Status.APPROVED))
+        .select_related("round", "task", "unit", "approved_by")
+        .prefetch_related(Prefetch("values", queryset=TargetValue.objects.select_related("target").order_by("target__order")))
+        .order_by("approved_at", "round__period_end", "task__order", "unit__order")
+    )
+
+
+def late_units_by_round(user, *, today=None, rounds=None):
+    """Per open round of the office: the units past their due date (extension included) with reports
+    still missing, and how many. [{"round", "units": [{"unit", "missing", "due"}]}] in four queries."""
+    today = today or timezone.localdate()
+    rounds = {r.pk: r for r in (rounds if rounds is not None else _office_rounds(user, today))}
+    rows = (
+        annotate_due(ProgressReport.objects.filter(round_id__in=list(rounds), status__in=MISSING_STATUSES))
+        .filter(due__lt=today)
+        .values("round_id", "unit_id", "due")
+        .annotate(missing=Count("id"))
+        .order_by()
+    )
+    rows = list(rows)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows})}
+    result = {}
+    for row in rows:
+        group = result.setdefault(row["round_id"], {"round": rounds[row["round_id"]], "units": []})
+        group["units"].append({"unit": units[row["unit_id"]], "missing": row["missing"], "due": row["due"]})
+    for group in result.values():
+        group["units"].sort(key=lambda u: (u["unit"].order, u["unit"].short_name))
+        group["missing"] = sum(u["missing"] for u in group["units"])
+    return sorted(result.values(), key=lambda g: (g["round"].due_on, g["round"].pk))
+
+
+def office_workbench(user, *, today=None):
+    """What the office must do now: reports waiting for review, late units per open round, rounds
+    closing within seven days, plans in draft and plan imports not yet confirmed. A fixed number
+    of queries, however many rounds and reports."""
+    today = today or timezone.localdate()
+    committees = office_committee_ids(user)
+    rounds = list(_office_rounds(user, today).order_by("due_on", "pk"))
+    waiting = office_review_queue(user, today=today)
+    plans = WorkPlan.objects.filter(status=WorkPlan.Status.DRAFT)
+    imports = PlanImport.objects.filter(status__in=[PlanImport.Status.READING, PlanImport.Status.PREVIEW,
+                                                    PlanImport.Status.FAILED])
+    if committees is not None:
+        plans, imports = plans.filter(committee_id__in=committees), imports.filter(committee_id__in=committees)
+    week = today + datetime.timedelta(days=7)
+    return {
+        "waiting": waiting,
+        "late": late_units_by_round(user, today=today, rounds=rounds),
+        "closing": [r for r in rounds if today <= r.due_on <= week],
+        "rounds": rounds,
+        "draft_plans": list(plans.select_related("committee").order_by("-pk")[:20]),
+        "imports": list(imports.select_related("committee").order_by("-created_at")[:20]),
+    }

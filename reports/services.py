@@ -316,15 +316,44 @@ def send_back(*, report, user, comment) -> ProgressReport:
 
 
 @transaction.atomic
-def accept(*, report, user) -> ProgressReport:
-    """The committee office accepts the report; it becomes read-only and counts in roll-ups."""
+def accept(*, report, user, version: int | None = None) -> ProgressReport:
+    """The committee office accepts the report; it becomes read-only and counts in roll-ups.
+
+    ``version``: the version the office read; a report changed since is refused, not accepted unseen.
+    """
     report = _locked(report)
     _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以采纳报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
+    if version is not None and report.version != version:
+        raise ValidationError(_("任务%(task)s（%(unit)s）的报告在您打开页面后已有变化（当前第%(v)s版），请查看后再采纳。") % {
+            "task": report.task.ref, "unit": report.unit.short_name, "v": report.version}, code="stale")
     report = _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
     _rollup_after_commit(report)
     return report
+
+
+def accept_batch(*, user, items) -> tuple[list, list]:
+    """批量采纳: accept each ``(report id, version)`` through ``accept`` — one transaction and one
+    version per report. Reports the user may not read count as not found. Returns
+    (accepted reports, refusal messages); one refusal never stops the others."""
+    wanted = {}
+    for pk, version in items:
+        wanted[int(pk)] = int(version)
+    found = {r.pk: r for r in selectors.visible_reports(user).filter(pk__in=list(wanted)).select_related("task__plan")}
+    accepted, refused = [], []
+    for pk, version in wanted.items():
+        report = found.get(pk)
+        if report is None:
+            refused.append(_("报告 %(id)s 不存在或您无权查看。") % {"id": pk})
+            continue
+        try:
+            accepted.append(accept(report=report, user=user, version=version))
+        except PermissionDenied as exc:
+            refused.append(str(exc))
+        except ValidationError as exc:
+            refused.extend(exc.messages)
+    return accepted, refused
 
 
 def _rollup_after_commit(report):

@@ -1,7 +1,7 @@
 """Web pages of the reporting workflow: my tasks, reports, review, rounds, reminders, the Excel template."""
 from django.urls import path
 
-from . import views
+from . import home_views, views
 
 urlpatterns = [
     path("", views.my_tasks, name="my-tasks"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/extend/", views.round_extend, name="round-extend"),
     path("rounds/<int:pk>/chase/", views.round_chase, name="round-chase"),
+    path("rounds/<int:pk>/chase-late/", home_views.round_chase_late, name="round-chase-late"),
+    path("workbench/accept/", home_views.batch_accept, name="workbench-accept"),
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
     path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/", views.excel_page, name="unit-excel"),
     path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/template.xlsx", views.excel_template, name="unit-excel-template"),
@@ -28,4 +30,9 @@ urlpatterns = [
 # Mounted at the site root (``/tasks/<id>/``): a task with the progress its units reported.
 task_pages = [
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+]
+
+# Mounted at the site root: every role's home page.
+home_pages = [
+    path("", home_views.home, name="home"),
 ]

@@ -26,7 +26,7 @@ from units.models import Unit, UnitRole
 from units.selectors import access_for, can_manage_plan
 
 from . import excel, reminders, selectors, services
-from .filtersets import ProgressReportFilterSet
+from .filtersets import MyTasksFilterSet, WebReportFilterSet
 from .forms import (
     AttachmentForm,
     ChaseForm,
@@ -77,7 +77,7 @@ def my_tasks(request):
     """The open rounds' slots of the user's units: due, overdue, returned (with the comment), waiting."""
     today = timezone.localdate()
     base = selectors.my_open_slots(request.user, today=today)
-    filterset = ProgressReportFilterSet(request.GET or None, queryset=base, request=request)
+    filterset = MyTasksFilterSet(request.GET or None, queryset=base, request=request)
     slots = list(filterset.qs if filterset.is_bound and filterset.is_valid() else base)
     access = access_for(request.user)
     approver_units = access.units_with(Role.APPROVER)
@@ -403,7 +403,7 @@ def round_detail(request, pk):
     is_office = access_for(request.user).is_office_of(rnd.plan.committee_id)
     today = timezone.localdate()
     base = selectors.annotate_due(selectors.visible_reports(request.user).filter(round=rnd))
-    filterset = ProgressReportFilterSet(request.GET or None, queryset=base, request=request)
+    filterset = WebReportFilterSet(request.GET or None, queryset=base, request=request)
     reports = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     units = selectors.office_units_of(request.user, rnd)
     context = {

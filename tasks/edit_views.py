@@ -187,9 +187,9 @@ def plan_edit(request, pk):
             messages.success(request, _("已删除草稿“%(t)s”。") % {"t": title})
             if _is_htmx(request):
                 response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("home")
+                response["HX-Redirect"] = reverse("plan-list")
                 return response
-            return redirect("home")
+            return redirect("plan-list")
     except ValidationError as exc:
         return render_page(action_errors=exc.messages, status=400)
     return render_page(action_errors=[_("无法识别的操作，请刷新页面后重试。")], status=400)

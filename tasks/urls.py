@@ -1,11 +1,11 @@
-"""Web pages of plans: the plan list (home), a plan, the import wizard. A task's page, which
+"""Web pages of plans: the plan list (/plans/; the site root is each role's home, in ``reports``), a plan, the import wizard. A task's page, which
 shows its reports, belongs to ``reports`` (``reports.urls.task_pages``)."""
 from django.urls import path
 
 from . import edit_views, exports, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("plans/", views.home, name="plan-list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/new/", edit_views.plan_new, name="plan-new"),
     path("plans/<int:pk>/edit/", edit_views.plan_edit, name="plan-edit"),

@@ -525,16 +525,16 @@ def test_home_filters_plans_with_the_api_filterset(client, world, django_assert_
         f.WorkPlanFactory(committee=world.committee, title=f"其他计划{i}", period_start=2019, period_end=2019)
     client.force_login(world.users["office"])
     with django_assert_max_num_queries(12):
-        html = client.get("/", {"year": 2024}).content.decode()
+        html = client.get("/plans/", {"year": 2024}).content.decode()
     assert "十四五残疾人保障规划" in html and "2021年重点工作任务" not in html
-    html = client.get("/", {"status": "published", "q": "重点"}).content.decode()
+    html = client.get("/plans/", {"status": "published", "q": "重点"}).content.decode()
     assert "2021年重点工作任务" in html and "十四五" not in html
     assert '<label for="id_year">' in html and 'name="committee"' in html
 
 
 def test_home_shows_filter_errors_and_keeps_working(client, world):
     client.force_login(world.users["office"])
-    response = client.get("/", {"year": "abc", "status": "nonsense"})
+    response = client.get("/plans/", {"year": "abc", "status": "nonsense"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "errorlist" in html and "2021年重点工作任务" in html
@@ -542,7 +542,7 @@ def test_home_shows_filter_errors_and_keeps_working(client, world):
 
 def test_home_committee_choices_are_only_readable_committees(client, world):
     client.force_login(world.users["office"])
-    html = client.get("/").content.decode()
+    html = client.get("/plans/").content.decode()
     assert "某省残工委" in html and "另一省残工委" not in html
-    response = client.get("/", {"committee": world.other_committee.pk})
+    response = client.get("/plans/", {"committee": world.other_committee.pk})
     assert "errorlist" in response.content.decode()

@@ -14,7 +14,7 @@ def test_office_imports_the_division_table(page_as, world, axe):
     province = world.committee
     f.UnitFactory(committee=province, short_name="省财政厅", code="cz")
     page = page_as(world.users["office"])
-    page.goto(page.base_url + "/")
+    page.goto(page.base_url + "/plans/")
     page.get_by_role("link", name="导入工作计划").click()
     assert axe(page, "import-upload") == []
 

@@ -21,6 +21,8 @@ def test_log_in_through_the_form_and_read_the_demo_plan(page_as, demo, axe):
     page.get_by_label("用户名").fill("office")
     page.get_by_label("密码").fill("luoshi-demo-2021")
     page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", level=1, name="工作台").wait_for()  # the office lands on its 工作台
+    page.get_by_role("link", name="工作计划", exact=True).click()
     page.get_by_role("link", name=demo.title).click()
     page.get_by_role("heading", level=1, name=demo.title).wait_for()
     assert page.locator("li.task").count() == 21

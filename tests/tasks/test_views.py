@@ -25,7 +25,7 @@ def test_other_committee_gets_404(client, world):
     client.force_login(world.users["other_office"])
     assert client.get(reverse("plan-detail", args=[world.plan.pk])).status_code == 404
     assert client.get(reverse("task-detail", args=[world.task.pk])).status_code == 404
-    assert "2021年重点工作任务" not in client.get(reverse("home")).content.decode()
+    assert "2021年重点工作任务" not in client.get(reverse("plan-list")).content.decode()
 
 
 def test_user_text_is_escaped(client, world):
@@ -60,9 +60,9 @@ def test_task_page_shows_accepted_reports(client, world, django_assert_max_num_q
     assert "完成3000人" in html and "3000" in html
 
 
-def test_home_lists_visible_plans(client, world):
+def test_plan_list_lists_visible_plans(client, world):
     client.force_login(world.users["lead_reporter"])
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("plan-list")).content.decode()
     assert "2021年重点工作任务" in html
 
 
