@@ -4,7 +4,7 @@ from functools import cached_property
 from units.models import UnitRole
 from units.selectors import access_for
 
-from .selectors import unread_count
+from .selectors import open_notification_count
 
 Role = UnitRole.Role
 
@@ -30,8 +30,9 @@ class ReportingNav:
         return self._access.is_superuser or bool(self._access.units_with(Role.OFFICE, Role.ADMIN, Role.LEADER))
 
     @cached_property
-    def unread(self):
-        return unread_count(self.user)
+    def open(self):
+        """Notices whose matter still needs action (not: unread ones)."""
+        return open_notification_count(self.user)
 
 
 def reporting_nav(request):

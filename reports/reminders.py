@@ -66,10 +66,11 @@ def office_people(committee_id):
     )
 
 
-def _deliver(users, *, kind, title, body, link, rnd=None, report=None, email=False, connection=None):
+def _deliver(users, *, kind, title, body, link, rnd=None, report=None, unit=None, email=False, connection=None):
     """Create one in-app notification per user and, if asked, send each one an e-mail. Returns e-mails sent."""
     Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, title=title[:200], body=body[:4000], link=link, round=rnd, report=report)
+        [Notification(user=u, kind=kind, title=title[:200], body=body[:4000], link=link, round=rnd, report=report,
+                      unit=unit)
          for u in users]
     )
     if not email:
@@ -175,7 +176,8 @@ def send_round_reminders(*, round_id: int, today: datetime.date) -> list[int]:
                     missing=n_missing, message=body, recipients=_recipients_text(people),
                 )
                 kind = Notification.Kind.OVERDUE if step > 0 else Notification.Kind.REMINDER
-                entry.emails_sent = _deliver(people, kind=kind, title=title, body=body, link=link, rnd=rnd, email=True)
+                entry.emails_sent = _deliver(people, kind=kind, title=title, body=body, link=link, rnd=rnd, unit=unit,
+                                             email=True)
                 entry.save(update_fields=["emails_sent"])
         except IntegrityError:  # a concurrent run logged this step first
             continue
@@ -215,7 +217,7 @@ def chase_unit(*, rnd: ReportingRound, unit: Unit, user, message: str) -> Remind
             round=rnd, unit=unit, kind=Kind.CHASE, step=None, due_on=ext.due_on if ext else rnd.due_on,
             missing=missing, message=message, recipients=_recipients_text(people), sent_by=user,
         )
-        entry.emails_sent = _deliver(people, kind=Notification.Kind.CHASE, title=title, body=message,
+        entry.emails_sent = _deliver(people, kind=Notification.Kind.CHASE, title=title, body=message, unit=unit,
                                      link=reverse("my-tasks"), rnd=rnd, email=True)
         entry.save(update_fields=["emails_sent"])
     return entry
@@ -240,9 +242,37 @@ def chase_late_units(*, rnd: ReportingRound, user, message: str = "", today=None
 
 # ---------------------------------------------------------------- workflow notices (in-app)
 
+# Which notices about a report are settled once it reaches a status.
+_SETTLED_BY = {
+    ProgressReport.Status.SUBMITTED: [Notification.Kind.RETURNED],
+    ProgressReport.Status.APPROVED: [Notification.Kind.SUBMITTED, Notification.Kind.RETURNED],
+    ProgressReport.Status.RETURNED: [Notification.Kind.SUBMITTED, Notification.Kind.APPROVED],
+    ProgressReport.Status.ACCEPTED: [Notification.Kind.APPROVED, Notification.Kind.RETURNED],
+    ProgressReport.Status.DRAFT: [Notification.Kind.APPROVED],
+}
+
+
+def resolve_notifications(report: ProgressReport) -> int:
+    """Mark handled what the report's new status settles (read state aside): 待审核 once signed off
+    or sent back, 待审阅 once accepted or returned, 已退回 once resubmitted; and the round's reminders
+    and 催办 to the unit once it has nothing missing in the round. Returns how many were settled."""
+    now = timezone.now()
+    kinds = _SETTLED_BY.get(report.status, [])
+    settled = Notification.objects.filter(report=report, kind__in=kinds, resolved_at__isnull=True).update(resolved_at=now)
+    if report.status not in MISSING_STATUSES and not ProgressReport.objects.filter(
+            round_id=report.round_id, unit_id=report.unit_id, status__in=MISSING_STATUSES).exists():
+        settled += Notification.objects.filter(
+            round_id=report.round_id, unit_id=report.unit_id, resolved_at__isnull=True,
+            kind__in=[Notification.Kind.REMINDER, Notification.Kind.OVERDUE, Notification.Kind.CHASE],
+        ).update(resolved_at=now)
+    return settled
+
+
 def notify_transition(report: ProgressReport, event: str, actor=None) -> int:
-    """Tell the next people in the chain that a report moved; returns how many were told."""
+    """Tell the next people in the chain that a report moved, and settle the notices it handles;
+    returns how many were told."""
     S = ProgressReport.Status
+    resolve_notifications(report)
     link = reverse("report-detail", args=[report.pk])
     names = {"round": report.round.period_label, "task": report.task.ref, "unit": report.unit.short_name}
     if event == S.SUBMITTED:

@@ -423,6 +423,46 @@ def unread_count(user):
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def open_notification_count(user):
+    """The menu count: notices whose matter still needs action (handled ones drop out, read or not)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return (Notification.objects.filter(user=user, resolved_at__isnull=True)
+            .exclude(kind__in=Notification.INFO_KINDS).count())
+
+
+def notification_groups(user, *, limit=300):
+    """The user's notices grouped by round and kind, groups still needing action first, then newest.
+
+    [{"round", "kind", "label", "total", "unread", "open", "items": [the newest of ``limit`` notices]}]
+    in two queries, however many rounds.
+    """
+    totals = (
+        Notification.objects.filter(user=user).values("round_id", "kind").annotate(
+            total=Count("id"),
+            unread=Count("id", filter=Q(read_at__isnull=True)),
+            open=Count("id", filter=Q(resolved_at__isnull=True) & ~Q(kind__in=Notification.INFO_KINDS)),
+        ).order_by()
+    )
+    groups = {(row["round_id"], row["kind"]): dict(row, items=[], round=None, latest=None) for row in totals}
+    labels = dict(Notification.Kind.choices)
+    for note in Notification.objects.filter(user=user).select_related("round").order_by("-created_at", "-id")[:limit]:
+        group = groups.get((note.round_id, note.kind))
+        if group is None:
+            continue
+        group["items"].append(note)
+        group["round"] = group["round"] or note.round
+        group["latest"] = group["latest"] or note.created_at
+    result = []
+    for group in groups.values():
+        group["label"] = labels.get(group["kind"], group["kind"])
+        group["key"] = f"{group['round_id'] or 0}:{group['kind']}"
+        result.append(group)
+    floor = timezone.now().replace(year=1970)
+    result.sort(key=lambda g: (g["open"] == 0, -(g["latest"] or floor).timestamp()))
+    return result
+
+
 def report_targets_bulk(reports):
     """``report_targets`` for many reports of one unit at once: {report id: [targets with .current and .last]}."""
     reports = list(reports)

@@ -605,12 +605,20 @@ def excel_template(request, round_pk, unit_pk):
 
 @login_required
 def notifications(request):
+    """The user's notices grouped by round and kind; each group, or all, can be marked read at once."""
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, _("已全部标为已读。"))
+        unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
+        group = request.POST.get("group", "")
+        if group:
+            round_id, _sep, kind = group.partition(":")
+            if not round_id.isdigit() or kind not in Notification.Kind.values:
+                return HttpResponse(status=400)
+            unread = unread.filter(kind=kind, **({"round_id": int(round_id)} if int(round_id) else
+                                                 {"round__isnull": True}))
+        n = unread.update(read_at=timezone.now())
+        messages.success(request, _("已将%(n)s条通知标为已读。") % {"n": n})
         return redirect("notifications")
-    page = _page(request, selectors.notifications_for(request.user))
-    return render(request, "reports/notifications.html", {"page": page})
+    return render(request, "reports/notifications.html", {"groups": selectors.notification_groups(request.user)})
 
 
 @login_required

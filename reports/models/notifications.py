@@ -35,17 +35,33 @@ class Notification(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展报告"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text=_("提醒与催办所针对的单位"),
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        _("办结时间"), null=True, blank=True,
+        help_text=_("所指的事项已处理（报告已审核、已审阅、已重新提交，或单位已报齐）；与是否已读无关"),
+    )
 
     class Meta:
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["user", "-created_at"])]
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["user", "-created_at"]),
+                   models.Index(fields=["user", "resolved_at"])]
 
     def __str__(self):
         return f"{self.user} · {self.title}"
+
+    #: Kinds that ask for nothing: they never count as "needs action".
+    INFO_KINDS = ("accepted", "round_opened")
+
+    @property
+    def needs_action(self) -> bool:
+        return self.resolved_at is None and self.kind not in self.INFO_KINDS
 
 
 class ReminderLog(models.Model):

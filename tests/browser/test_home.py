@@ -93,3 +93,26 @@ def test_leader_lands_on_the_dashboard(page_as, world, axe):
     page.goto(page.base_url + "/")
     page.get_by_role("heading", level=1).filter(has_text="年度看板").wait_for()
     assert f"/dashboard/plans/{world.plan.pk}/" in page.url
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_notifications_clear_once_the_report_is_handled(page_as, world, axe, viewport):
+    report = world.report_of(world.lead_unit)
+    report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="完成。")
+    services.submit(report=report, user=world.users["lead_reporter"])
+    page = page_as(world.users["lead_approver"])
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(page.base_url + "/reports/notifications/")
+    page.get_by_role("heading", name="2021年第二季度 · 待审核").wait_for()
+    assert page.locator(".badge").first.inner_text() == "1 件待办"
+    check(page, axe, f"notifications-open-{'phone' if viewport else 'desktop'}")
+    page.goto(page.base_url + "/")
+    page.get_by_role("button", name="审核通过任务5").click()
+    page.get_by_text("已审核通过").wait_for()
+    assert page.locator(".badge").count() == 0  # nothing left to do, though the notice was never opened
+    page.goto(page.base_url + "/reports/notifications/")
+    page.get_by_text("已办结").first.wait_for()
+    page.get_by_role("button", name="全部标为已读").click()
+    page.get_by_text("已将1条通知标为已读。").wait_for()
+    check(page, axe, f"notifications-cleared-{'phone' if viewport else 'desktop'}")
