@@ -39,6 +39,9 @@ class ReportForm(forms.Form):
             if target.current is not None:
                 initial[f"figure_{target.pk}"] = f"{target.current.value.normalize():f}"
                 initial[f"note_{target.pk}"] = target.current.note
+                initial[f"below_{target.pk}"] = target.current.below_last
+            elif (report.empty_reasons or {}).get(str(target.pk)):
+                initial[f"note_{target.pk}"] = report.empty_reasons[str(target.pk)]
         super().__init__(*args, initial=initial, **kwargs)
         self.report, self.targets = report, list(targets)
         if report.return_pending:  # the reporter may answer the return comment
@@ -55,10 +58,13 @@ class ReportForm(forms.Form):
             self.fields[f"note_{target.pk}"] = forms.CharField(
                 label=_("%(indicator)s 数据说明") % {"indicator": target.indicator}, required=False, max_length=500,
             )
+            self.fields[f"below_{target.pk}"] = forms.BooleanField(
+                label=_("确认累计数低于上期采纳值（原因写在数据说明中）"), required=False,
+            )
 
     def figure_fields(self):
         """(target, figure field, note field) for the template."""
-        return [(t, self[f"figure_{t.pk}"], self[f"note_{t.pk}"]) for t in self.targets]
+        return [(t, self[f"figure_{t.pk}"], self[f"note_{t.pk}"], self[f"below_{t.pk}"]) for t in self.targets]
 
     def clean(self):
         data = super().clean()
@@ -78,10 +84,11 @@ class ReportForm(forms.Form):
 
     def figures(self):
         data = self.cleaned_data
-        return {
-            t.pk: ((data.get(f"figure_{t.pk}") or "").strip(), data.get(f"note_{t.pk}") or "")
+        return {  # an empty figure with a note: the reason it is left empty
+            t.pk: ((data.get(f"figure_{t.pk}") or "").strip(), data.get(f"note_{t.pk}") or "",
+                   bool(data.get(f"below_{t.pk}")))
             for t in self.targets
-            if (data.get(f"figure_{t.pk}") or "").strip()
+            if (data.get(f"figure_{t.pk}") or "").strip() or (data.get(f"note_{t.pk}") or "").strip()
         }
 
 

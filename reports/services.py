@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 Status = ProgressReport.Status
 EDITABLE = selectors.EDITABLE
 FIGURE_CEILING = Decimal("1e12")
+#: Targets counted in these units take whole numbers only (人, 户, 个, 处, 所, 次).
+WHOLE_UNITS = frozenset({"人", "户", "个", "处", "所", "次"})
 
 
 class StaleVersion(Exception):
@@ -126,6 +128,9 @@ def clean_figure(raw, target) -> Decimal:
         raise ValidationError(_("“%(label)s”的完成值必须是数字。") % {"label": label})
     if value < 0:
         raise ValidationError(_("“%(label)s”的完成值不能为负数。") % {"label": label})
+    if target.measure_unit in WHOLE_UNITS and value != value.to_integral_value():
+        raise ValidationError(_("“%(label)s”以“%(unit)s”计，完成值须为整数，收到的是 %(value)s。") % {
+            "label": label, "unit": target.measure_unit, "value": f"{value.normalize():f}"})
     if target.measure_unit == "%" and value > 100:
         raise ValidationError(_("“%(label)s”是百分比，完成值不能超过100。") % {"label": label})
     bound = figure_bound(target)
@@ -204,18 +209,24 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
         )
     targets = {t.pk: t for t in current.task.targets.all()}
     cleaned, errors = {}, []
+    reasons = dict(current.empty_reasons or {})
     for target_id, raw in figures.items():
-        value, note = raw if isinstance(raw, tuple) else (raw, "")
+        value, note, confirm = (tuple(raw) + ("", False))[:3] if isinstance(raw, tuple) else (raw, "", False)
         target = targets.get(int(target_id)) if str(target_id).isdigit() else None
         if target is None:
             errors.append(_("目标 %(id)s 不属于该任务。") % {"id": target_id})
             continue
         if value in (None, ""):
+            # No figure: a note is the reason it is left empty (参加单位 may do so).
+            if (note or "").strip():
+                reasons[str(target.pk)] = note.strip()[:500]
             continue
+        reasons.pop(str(target.pk), None)
         try:
-            cleaned[target.pk] = (clean_figure(value, target), (note or "")[:500])
+            cleaned[target.pk] = (clean_figure(value, target), (note or "")[:500], bool(confirm))
         except ValidationError as exc:
             errors.extend(exc.messages)
+    current.empty_reasons = reasons
     current.progress, current.problems, current.next_steps = progress, problems, next_steps
     if reply is not None:
         current.comment_reply = reply
@@ -232,17 +243,55 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
     current._change_reason = reason or _("保存草稿")
     current._history_user = user  # who, whatever the channel (web, API, Excel, job)
     current.save()
-    for target_id, (value, note) in cleaned.items():
+    last = last_accepted_figures(current) if cleaned else {}
+    for target_id, (value, note, confirm) in cleaned.items():
+        below = target_id in last and value < last[target_id] and confirm
         existing = TargetValue.objects.filter(report=current, target_id=target_id).first()
         if existing is None:
-            created = TargetValue(report=current, target_id=target_id, value=value, note=note)
+            created = TargetValue(report=current, target_id=target_id, value=value, note=note, below_last=below)
             created._history_user = user
             created.save()
-        elif existing.value != value or existing.note != note:
-            existing.value, existing.note = value, note
+        elif existing.value != value or existing.note != note or existing.below_last != below:
+            existing.value, existing.note, existing.below_last = value, note, below
             existing._history_user = user
             existing.save()
     return current
+
+
+def last_accepted_figures(report) -> dict:
+    """{target id: the unit's last accepted cumulative figure from an earlier round} for the report's task."""
+    return {t.pk: t.last.value for t in selectors.report_targets(report) if t.last is not None}
+
+
+def figure_problems(report) -> list[str]:
+    """Why a report cannot be submitted yet on its figures (empty list: it can).
+
+    The lead unit gives a figure for every target of the task; a participating unit may leave
+    one empty with a reason. A cumulative figure below the unit's last accepted one must be
+    confirmed, with the reason in its 数据说明.
+    """
+    targets = selectors.report_targets(report)
+    if not targets:
+        return []
+    is_lead = Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id,
+                                        role=Assignment.Role.LEAD).exists()
+    reasons = report.empty_reasons or {}
+    problems = []
+    for target in targets:
+        label = f"{target.indicator}（{target.measure_unit}）"
+        value = target.current
+        if value is None:
+            if is_lead:
+                problems.append(_("牵头单位须填写“%(label)s”的累计完成值后再提交。") % {"label": label})
+            elif not (reasons.get(str(target.pk)) or "").strip():
+                problems.append(_("“%(label)s”未填写完成值：请填写，或在数据说明中写明不填的原因。") % {"label": label})
+            continue
+        if target.last is not None and value.value < target.last.value and not (value.below_last and value.note.strip()):
+            problems.append(_("“%(label)s”的累计完成值 %(value)s 低于本单位上期采纳的 %(last)s（%(round)s）。"
+                              "累计数通常不应减少：如确实如此，请勾选确认并在数据说明中写明原因。") % {
+                "label": label, "value": f"{value.value.normalize():f}", "last": f"{target.last.value.normalize():f}",
+                "round": target.last.report.round.period_label})
+    return problems
 
 
 def _transition(report, user, *, to, reason, **stamps):
@@ -272,6 +321,9 @@ def submit(*, report, user) -> ProgressReport:
         raise ValidationError(_("该报告已提交，不能重复提交。"), code="not_editable")
     if not report.progress.strip():
         raise ValidationError({"progress": [_("请填写“进展情况”后再提交。")]})
+    problems = figure_problems(report)
+    if problems:
+        raise ValidationError(problems, code="figures")
     now = timezone.now()
     has_approver = UnitRole.objects.filter(unit_id=report.unit_id, role=UnitRole.Role.APPROVER).exists()
     if has_approver:
@@ -280,6 +332,27 @@ def submit(*, report, user) -> ProgressReport:
         report, user, to=Status.APPROVED, reason=_("提交（本单位未设审核人，直接报送办公室）"),
         submitted_at=now, submitted_by=user,
     )
+
+
+def submit_batch(*, user, rnd, unit, report_ids) -> tuple[list, list]:
+    """批量提交 after an Excel upload: submit each chosen draft of ``unit`` in ``rnd`` through ``submit``
+    (its own transaction and version). Only a reporter of the unit; reports of another unit or
+    round, or no longer drafts, are refused by name. Returns (submitted reports, refusal messages)."""
+    _require(access_for(user).is_reporter_of(unit.pk), _("只有本单位的填报人可以提交该单位的报告。"))
+    ids = {int(pk) for pk in report_ids}
+    found = {r.pk: r for r in ProgressReport.objects.filter(pk__in=ids, round=rnd, unit=unit)
+             .select_related("round", "task__plan", "unit")}
+    submitted, refused = [], []
+    for pk in sorted(ids):
+        report = found.get(pk)
+        if report is None:
+            refused.append(_("报告 %(id)s 不是%(unit)s本轮次的报告，未提交。") % {"id": pk, "unit": unit.short_name})
+            continue
+        try:
+            submitted.append(submit(report=report, user=user))
+        except ValidationError as exc:
+            refused.append(_("任务%(task)s：%(why)s") % {"task": report.task.ref, "why": "；".join(exc.messages)})
+    return submitted, refused
 
 
 @transaction.atomic

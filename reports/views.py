@@ -585,11 +585,33 @@ def excel_page(request, round_pk, unit_pk):
             if result.ok:
                 messages.success(request, _("上传成功：保存了%(saved)s份报告，%(same)s份没有变化。") % {
                     "saved": len(result.saved), "same": result.unchanged})
-                return redirect("my-tasks")
+                if not result.saved:
+                    return redirect("my-tasks")
+                return render(request, "reports/excel.html", {  # offer 批量提交 of the drafts just saved
+                    "round": rnd, "unit": unit, "form": None, "result": None, "can_upload": can_upload,
+                    "saved": result.saved,
+                })
         status = 400
     return render(request, "reports/excel.html", {
         "round": rnd, "unit": unit, "form": form, "result": result, "can_upload": can_upload,
     }, status=status)
+
+
+@login_required
+@require_POST
+def excel_submit(request, round_pk, unit_pk):
+    """批量提交 the drafts an Excel upload saved: each through ``services.submit``."""
+    rnd, unit = _excel_target(request, round_pk, unit_pk)
+    ids = request.POST.getlist("report")
+    if not ids or not all(pk.isdigit() for pk in ids) or len(ids) > 500:
+        messages.error(request, _("请选择要提交的报告。"))
+        return redirect("unit-excel", round_pk=rnd.pk, unit_pk=unit.pk)
+    submitted, refused = services.submit_batch(user=request.user, rnd=rnd, unit=unit, report_ids=ids)
+    if submitted:
+        messages.success(request, _("已提交%(n)s份报告。") % {"n": len(submitted)})
+    for message in refused:
+        messages.error(request, message)
+    return redirect("my-tasks")
 
 
 @login_required

@@ -86,6 +86,10 @@ class ProgressReport(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("审阅人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    empty_reasons = models.JSONField(
+        _("未填目标值的原因"), default=dict, blank=True,
+        help_text=_("参加单位可不填某项目标的完成值，但须说明原因：{目标id: 原因}"),
+    )
     review_comment = models.TextField(_("审阅意见"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     comment_reply = models.TextField(
         _("对退回意见的答复"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)],
@@ -120,6 +124,10 @@ class TargetValue(models.Model):
     target = models.ForeignKey(Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField(_("累计完成"), **FIGURE)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    below_last = models.BooleanField(
+        _("低于上期采纳值"), default=False,
+        help_text=_("填报人确认累计数低于本单位上期采纳的累计数（原因写在说明中）；办公室审阅时会看到提示"),
+    )
 
     history = HistoricalRecords(verbose_name=_("数值历史"))
 
