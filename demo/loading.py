@@ -188,6 +188,9 @@ def _fill(report, people, code, quarter_index, finish=True):
                 figures[target.pk] = (target.value - Decimal(3 - quarter_index * 2)).max(Decimal(0))
             else:
                 figures[target.pk] = (target.value * PACE[quarter_index]).quantize(Decimal(1), ROUND_HALF_UP)
+    else:  # a participating unit leaves the figures to the lead unit, and says so
+        for target in task.targets.all():
+            figures[target.pk] = ("", "该指标由牵头单位统一统计报送。")
     progress = (
         f"{quarter}，{report.unit.short_name}按照任务分工，围绕“{task.short_text}”制定了工作方案，"
         f"{'牵头' if is_lead else '配合'}推进各项措施落实，阶段性任务按计划完成。"
