@@ -7,6 +7,8 @@ plan all-or-nothing on confirmation. A mapping chosen for an unknown name is
 remembered as an alias, so the next plan that prints it resolves by itself.
 """
 import copy
+import os
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,12 +68,22 @@ def resolve_units(*, committee, structure: dict) -> dict:
     return result
 
 
+# Originals are stored under a random name with an extension from this list (else ".bin"):
+# the uploader's name (``evil.html``) must never decide how a served /media/ file is read.
+STORED_EXTENSIONS = {".txt", ".docx", ".xlsx", ".pdf", ".csv"}
+
+
+def stored_name(filename: str) -> str:
+    ext = os.path.splitext(filename or "")[1].lower()
+    return f"{uuid.uuid4().hex}{ext if ext in STORED_EXTENSIONS else '.bin'}"
+
+
 def start_import(*, committee, user, data: bytes, filename: str) -> PlanImport:
     """Read an uploaded plan and keep it, with what was read, for the office to check."""
     _check_office(user, committee)
     structure = read_plan_file(data=data, filename=filename)
     record = PlanImport(committee=committee, source_name=filename[:200], structure=structure, created_by=user)
-    record.source_file.save(filename or "plan", ContentFile(data), save=False)
+    record.source_file.save(stored_name(filename), ContentFile(data), save=False)
     record.save()
     return record
 

@@ -4,6 +4,9 @@ The same service as the command and the web wizard (``tasks.importing``); the pr
 is the structure read out of the file (SCHEMA.md format) with every unit name resolved
 or listed with its closest candidates, and the doubtful targets named.
 """
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -65,6 +68,10 @@ class PlanImportViewSet(AuditMixin, mixins.CreateModelMixin, mixins.RetrieveMode
         upload = PlanImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
+        if file.size > settings.LUOSHI_MAX_UPLOAD_BYTES:  # checked before the file is read into memory
+            raise serializers.ValidationError({"file": [
+                _("文件过大（%(size)s），超过了 %(max)s 的上限。请删去图片等与任务无关的内容，或把计划拆成几部分分别导入。")
+                % {"size": filesizeformat(file.size), "max": filesizeformat(settings.LUOSHI_MAX_UPLOAD_BYTES)}]})
         record = importing.start_import(committee=upload.validated_data["committee"], user=request.user,
                                         data=file.read(), filename=file.name)
         self.audit_object = record

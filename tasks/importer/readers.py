@@ -21,7 +21,7 @@ import zipfile
 from html.parser import HTMLParser
 
 from .document import Document, Table, TextBlock
-from .errors import PlanImportError, import_error
+from .errors import MESSAGES, PlanImportError, import_error
 from .office import read_docx, read_xlsx
 from .pdf import read_pdf
 
@@ -31,17 +31,29 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# Lines of text plus table rows. A 10 MB plan of 2,000 tasks has a few tens of thousands.
+MAX_PARAGRAPHS = 200_000
 
 
 def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else."""
     try:
-        return _read(data, filename or "", max_bytes)
+        document = _read(data, filename or "", max_bytes)
+        _check_paragraphs(document)
+        return document
     except PlanImportError:
         raise
     except Exception as exc:  # third-party readers raise anything on hostile input
         logger.exception("reading %r failed", filename)
         raise import_error("read_failed") from exc
+
+
+def _check_paragraphs(document: Document) -> None:
+    count = 0
+    for block in document.blocks:
+        count += len(block.lines) if isinstance(block, TextBlock) else len(block.rows)
+    if count > MAX_PARAGRAPHS:
+        raise import_error("too_many_paragraphs", MESSAGES["too_many_paragraphs"] % {"limit": f"{MAX_PARAGRAPHS:,}"})
 
 
 # --- dispatch ----------------------------------------------------------------
