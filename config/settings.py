@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tasks",
     "targets",
     "reports",
+    "security",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from security.dates import check_plan_dates
 from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
@@ -382,6 +383,7 @@ def extend_deadline(*, round, user, unit, due_on, reason="") -> DeadlineExtensio
         raise ValidationError({"unit": [_("%(unit)s在该轮次没有填报任务。") % {"unit": unit.short_name}]})
     if due_on is None or due_on <= rnd.due_on:
         raise ValidationError({"due_on": [_("延期后的截止日期须晚于本轮截止日期 %(due)s。") % {"due": rnd.due_on.isoformat()}]})
+    check_plan_dates(rnd.plan, due_on=(due_on, _("延期后的截止日期")))
     reason = (reason or "").strip()
     if len(reason) > 300:
         raise ValidationError({"reason": [_("延期原因不能超过300字。")]})

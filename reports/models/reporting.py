@@ -50,6 +50,14 @@ class ReportingRound(models.Model):
     def __str__(self):
         return f"{self.plan.title} · {self.period_label}"
 
+    def clean(self):
+        if self.plan_id:
+            from security.dates import check_plan_dates
+
+            check_plan_dates(self.plan, period_start=(self.period_start, _("期间开始")),
+                             period_end=(self.period_end, _("期间结束")), opens_on=(self.opens_on, _("开始填报")),
+                             due_on=(self.due_on, _("截止日期")))
+
 
 class ProgressReport(models.Model):
     """A unit's report on one task for one round: narrative plus target figures."""

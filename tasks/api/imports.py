@@ -5,6 +5,7 @@ is the structure read out of the file (SCHEMA.md format) with every unit name re
 or listed with its closest candidates, and the doubtful targets named.
 """
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from security.dates import check_date
 from tasks import importing, selectors
 from tasks.models import WorkPlan
 from units.api.base import AuditMixin
@@ -30,13 +32,37 @@ class PlanImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=T("计划文件：.txt、.docx、.xlsx 或带文字层的 PDF"))
 
 
+class PlanOverridesSerializer(serializers.Serializer):
+    """Corrections of the plan's metadata: each field typed and in range (a bad date is a 400, never a 500)."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    doc_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    issuer = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    period_start = serializers.IntegerField(min_value=1949, max_value=2100, required=False, allow_null=True)
+    period_end = serializers.IntegerField(min_value=1949, max_value=2100, required=False, allow_null=True)
+
+    def validate_issued_on(self, value):
+        try:
+            check_date(value, label=_("印发日期"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value.isoformat() if value else value
+
+    def validate(self, attrs):
+        start, end = attrs.get("period_start"), attrs.get("period_end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"period_end": [_("截止年度不能早于起始年度。")]})
+        return attrs
+
+
 class PlanImportConfirmSerializer(serializers.Serializer):
     unit_choices = serializers.DictField(
         child=serializers.CharField(), required=False, default=dict,
         help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位；选定的对应关系记为别名"),
     )
-    plan = serializers.DictField(required=False, default=dict,
-                                 help_text=T("更正计划信息：title、doc_number、issued_on、period_start、period_end"))
+    plan = PlanOverridesSerializer(required=False, default=dict,
+                                   help_text=T("更正计划信息：title、doc_number、issuer、issued_on、period_start、period_end"))
     keep_targets = serializers.ListField(
         child=serializers.RegexField(r"^\d+:\d+$"), required=False, allow_null=True, default=None,
         help_text=T("要保存的目标，“任务序号:目标序号”（从0起）；省略则保存全部非存疑目标"),

@@ -1,0 +1,1 @@
+"""Audit events from Django signals (filled in below)."""
