@@ -26,7 +26,9 @@ class ReportingRound(models.Model):
         YEAR = "year", _("年报")
         EXTRA = "extra", _("专项调度")
 
-    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="rounds")
+    # PROTECT: a plan that has reporting rounds (and so reports, history, refused edits) cannot be
+    # deleted, not even by a superuser in the admin; close it instead.
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.PROTECT, related_name="rounds")
     period_kind = models.CharField(_("周期"), max_length=10, choices=PeriodKind.choices)
     period_label = models.CharField(_("期次"), max_length=40, help_text=_("如 2021年第一季度"))
     period_start = models.DateField(_("期间开始"))
