@@ -225,6 +225,14 @@ CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
 # Refused (conflicting) edits kept per person and report and hour; beyond, they are refused unkept.
 LUOSHI_REFUSED_EDITS_PER_HOUR = env.int("LUOSHI_REFUSED_EDITS_PER_HOUR", default=20)
 
+# Audit trail, log-in records and API write logs are kept this many days (at least 183: 等保
+# asks for six months), then removed by the daily rotation job (security/jobs.py).
+LUOSHI_AUDIT_RETENTION_DAYS = env.int("LUOSHI_AUDIT_RETENTION_DAYS", default=365)
+LUOSHI_AUDIT_ROTATION_HOUR = env.int("LUOSHI_AUDIT_ROTATION_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["security-rotate-logs"] = {
+    "task": "security.jobs.rotate_security_logs", "schedule": crontab(hour=LUOSHI_AUDIT_ROTATION_HOUR, minute=15),
+}
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 REST_FRAMEWORK = {

@@ -417,6 +417,7 @@ def close_round(*, round, user) -> ReportingRound:
     _require_office(user, rnd.plan)
     if not rnd.closed:
         rnd.closed = True
+        rnd._luoshi_actor = user  # for the audit trail (security/signals.py)
         rnd.save(update_fields=["closed"])
     return rnd
 
@@ -430,6 +431,7 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     )
     schedule.due_days, schedule.reminder_offsets, schedule.active = due_days, (reminder_offsets or "").strip(), active
     schedule.full_clean()
+    schedule._luoshi_actor = user  # for the audit trail (security/signals.py)
     schedule.save()
     return schedule
 
