@@ -15,6 +15,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,14 +53,20 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_guid",
+    "django_prometheus",
     "units",
     "tasks",
     "targets",
     "reports",
+    "rollups",
+    "demo",
     "security",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,8 +81,9 @@ MIDDLEWARE = [
     "security.middleware.SessionLimitsMiddleware",
     "security.middleware.PasswordChangeRequiredMiddleware",
     "security.middleware.NoStoreMiddleware",
-    # django-axes last: it answers a locked-out log-in attempt itself.
+    # django-axes after authentication: it answers a locked-out log-in attempt itself.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,18 +110,31 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# The same backends, wrapped by django-prometheus so /metrics counts queries and errors.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends.")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite waits for a writer instead of failing at once when the dev server and a
     # management command touch the database together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before each request reuses it, so a restarted
+    # PostgreSQL costs no failed request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password policy (等保 身份鉴别): long enough, three of four character classes, not like the
 # user's name, not a common password, not all digits.
 LUOSHI_PASSWORD_MIN_LENGTH = env.int("LUOSHI_PASSWORD_MIN_LENGTH", default=10)
+# Argon2id first (core/passwords.py: ~60-90 ms a log-in); older hashes upgrade at next log-in.
+PASSWORD_HASHERS = [
+    "core.passwords.LuoshiArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -202,6 +223,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No request reads a job's result: never touch the result backend on the request path.
+CELERY_TASK_IGNORE_RESULT = env.bool("CELERY_TASK_IGNORE_RESULT", default=True)
+# A broker that is down or hung must not hold a web request: fail fast, the outbox
+# (reports.models.WorkflowEvent) keeps what is owed and the drain job sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 2, "socket_connect_timeout": 2,
+    # Redelivered after this long if a worker dies holding it (acks_late): longer than the
+    # longest job (the year-end workbook, ~30 s), far shorter than Celery's default hour.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 # Reporting rounds and reminders (reports/jobs.py): every day, open the rounds whose period
@@ -216,8 +250,12 @@ CELERY_BEAT_SCHEDULE["reports-open-scheduled-rounds"] = {
 CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
     "task": "reports.jobs.send_due_reminders", "schedule": crontab(hour=LUOSHI_REMINDER_HOUR, minute=0),
 }
-# Roll-ups: incremental after every accepted report, and a full run every night (reports/rollup.py).
+# Roll-ups: incremental after every accepted report, and a full run every night (rollups/engine.py).
 LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+# The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
+CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
+    "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
 }
@@ -234,6 +272,13 @@ CELERY_BEAT_SCHEDULE["security-rotate-logs"] = {
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # Redis away (down or hung) must not fail requests: token look-ups fall back to the
+    # database and throttling fails open, after at most a short socket timeout.
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True,
+    })
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 REST_FRAMEWORK = {
     # API clients (other systems) send "Authorization: Token <key>"; the browser uses its session.
@@ -242,10 +287,10 @@ REST_FRAMEWORK = {
         "units.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["units.api.permissions.ScopedApiAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "units.api.throttling.ApiClientThrottle",
-        "units.api.throttling.ApiUserThrottle",
+        "core.api.throttling.ApiClientThrottle",
+        "core.api.throttling.ApiUserThrottle",
     ],
     # Per API client (ApiClient.throttle_rate overrides it for one client) and per browser user.
     "DEFAULT_THROTTLE_RATES": {
@@ -254,14 +299,14 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "config.filters.StrictOrderingFilter",
+        "core.filters.StrictOrderingFilter",
     ],
     # JSON only in production; the browsable API (HTML forms) only in embedded mode, for development.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.LuoshiAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LuoshiPagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.LuoshiAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 
@@ -288,16 +333,42 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "tasks.models.WorkPlan.Kind",
         "ReportStatusEnum": "reports.models.ProgressReport.Status",
         "UnitKindEnum": "units.models.Unit.Kind",
+        "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
     },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Logs: one line per record; JSON in production (LOG_FORMAT=json) so a log shipper reads them.
+# Every record carries the request id (django-guid: taken from the X-Request-ID header or
+# made up, returned on the response) and a job queued by that request logs the same id.
+# Prometheus scrapes /metrics from these addresses only (the monitoring host, not the public).
+LUOSHI_METRICS_ALLOWED_IPS = env.list("LUOSHI_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if LUOSHI_MODE == "production" else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "job": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(celery_parent_id)s %(celery_current_id)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                 "json_ensure_ascii": False},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id", "job"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,  # a proxy's own request ids (not UUIDs) are kept as they are
+    "IGNORE_URLS": ["healthz", "healthz/live", "healthz/ready", "metrics"],
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
 }
 
 # Content-Security-Policy (django-csp) on every response: scripts only from this site (no inline
@@ -326,7 +397,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

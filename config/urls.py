@@ -6,16 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from reports import urls as reports_urls
 from security import views as security_views
 
-from .views import healthz
+from . import metrics
+from . import views as health
+
+metrics.register()
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
     path("", include("tasks.urls")),
+    path("", include(reports_urls.task_pages)),
     path("reports/", include("reports.urls")),
+    path("reports/", include("rollups.urls")),  # dashboards and the year-end summary
     path("api/v1/", include("config.api_urls")),
     # The schema answers logged-in users and API clients (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]);
     # the documentation pages send anonymous visitors to the log-in page.
@@ -30,5 +36,8 @@ urlpatterns = [
     path("security/", include("security.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("metrics", health.metrics, name="prometheus-metrics"),
 ]

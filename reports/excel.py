@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.xlsx import FORMULA_TRIGGERS, safe_cell
 from targets.models import Target
 from tasks.models import Assignment
 from units.selectors import access_for
@@ -28,7 +29,6 @@ from units.selectors import access_for
 from . import services, uploads
 from .models import ProgressReport, TargetValue
 from .selectors import report_targets_bulk, visible_reports
-from .xlsx import FORMULA_TRIGGERS, safe_cell
 
 SHEET = "填报"
 META_SHEET = "_luoshi"

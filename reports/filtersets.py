@@ -8,10 +8,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from tasks.filtersets import YearFilter
 from tasks.models import Assignment, WorkPlan
 from tasks.selectors import visible_plans
-from units.filtersets import IdFilter
 from units.models import Unit
 from units.selectors import units_for
 

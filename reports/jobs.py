@@ -3,10 +3,11 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
-from . import reminders, rollup, schedule, summary
+from core.health import stamp_worker_heartbeat
+
+from . import outbox, reminders, schedule
 from .models import ReportingRound
 from .services import ensure_report_slots
 
@@ -51,32 +52,10 @@ def send_round_reminders(self, round_id: int, day_iso: str | None = None) -> lis
     return reminders.send_round_reminders(round_id=round_id, today=_day(day_iso))
 
 
-# ---------------------------------------------------------------- roll-ups and the year-end summary
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def dispatch_workflow_events(self) -> int:
+    """Beat, every minute: send the workflow events still owed (a broker outage delayed them).
 
-RETRY_ON = (ConnectionError, OperationalError)  # broker or database hiccups, deadlocks: run again
-
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=5, acks_late=True)
-def rollup_after_accept(self, report_id: int) -> dict:
-    """After a report is accepted (or reopened): recompute only what it touches."""
-    return rollup.recompute_for_report(report_id)
-
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=5, acks_late=True)
-def rollup_plan(self, plan_id: int, year: int | None = None) -> dict:
-    """Full roll-up of one plan for one year (default: this year)."""
-    return rollup.recompute_plan(plan_id, year)
-
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=3, acks_late=True)
-def rollup_nightly(self, year: int | None = None) -> list[dict]:
-    """Beat, nightly: full roll-up of every published plan of this year (and of last year until March)."""
-    years = [year] if year else rollup.years_to_refresh()
-    return [rollup.recompute_year(y) for y in years]
-
-
-@shared_task(bind=True, autoretry_for=RETRY_ON, retry_backoff=True, max_retries=3, acks_late=True)
-def generate_summary(self, plan_id: int, year: int, kinds: list[str] | None = None, include_lower: bool = False,
-                     user_id: int | None = None) -> list[int]:
-    """Write the year-end workbook and Word draft of a plan; each replaces the previous file atomically."""
-    return summary.generate(plan_id=plan_id, year=year, kinds=kinds, include_lower=include_lower, user_id=user_id)
+    Running it also stamps the worker heartbeat that ``/healthz/ready`` reports."""
+    stamp_worker_heartbeat()
+    return outbox.dispatch()

@@ -1,4 +1,6 @@
 """Reads for rounds and reports, filtered by what the user may see."""
+from dataclasses import dataclass
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,6 +36,56 @@ from .models import (
 )
 
 Role = UnitRole.Role
+Status = ProgressReport.Status
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+# ---------------------------------------------------------------- what a user may do with a report
+
+def report_is_open(report) -> bool:
+    """A report can still change: its round is not closed and its plan is not closed (or archived)."""
+    return not report.round.closed and report.task.plan.status not in (WorkPlan.Status.CLOSED, WorkPlan.Status.ARCHIVED)
+
+
+@dataclass(frozen=True)
+class AllowedActions:
+    """What one user may do with one report, decided once: the report page shows these buttons
+    and the workflow services refuse what is not allowed here."""
+
+    reporter: bool  # a reporter of the report's unit
+    approver: bool  # an approver of the report's unit
+    office: bool  # the office of the plan's committee
+    open: bool
+    status: str
+
+    @property
+    def edit(self) -> bool:
+        return self.open and self.reporter and self.status in EDITABLE
+
+    @property
+    def approve(self) -> bool:
+        return self.open and self.approver and self.status == Status.SUBMITTED
+
+    @property
+    def review(self) -> bool:
+        return self.office and self.status == Status.APPROVED
+
+    @property
+    def reopen(self) -> bool:
+        return self.open and (self.reporter or self.office) and self.status == Status.ACCEPTED
+
+    history = True  # whoever may read a report may read its history
+
+
+def allowed_actions(user, report) -> AllowedActions:
+    access = access_for(user)
+    return AllowedActions(
+        reporter=access.is_reporter_of(report.unit_id),
+        approver=access.is_approver_of(report.unit_id),
+        office=access.is_office_of(report.task.plan.committee_id),
+        open=report_is_open(report),
+        status=report.status,
+    )
 
 
 def visible_reports(user):

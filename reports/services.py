@@ -9,6 +9,7 @@ Status flow of a report::
 """
 import datetime
 import hashlib
+import logging
 import os
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -19,12 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import storage
 from security.dates import check_plan_dates
 from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import reminders, uploads
+from . import outbox, reminders, selectors, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -33,10 +35,12 @@ from .models import (
     ReportingRound,
     ReportingSchedule,
     TargetValue,
+    WorkflowEvent,
 )
 
+logger = logging.getLogger(__name__)
 Status = ProgressReport.Status
-EDITABLE = {Status.DRAFT, Status.RETURNED}
+EDITABLE = selectors.EDITABLE
 FIGURE_CEILING = Decimal("1e12")
 
 
@@ -98,7 +102,7 @@ def _require(condition, message):
 
 
 def _check_open(report):
-    if report.round.closed or report.task.plan.status == "closed":
+    if not selectors.report_is_open(report):
         raise ValidationError(_("该填报轮次已关闭，不能再修改。如需更正，请联系残工委办公室。"), code="closed")
     if not Assignment.objects.filter(task_id=report.task_id, unit_id=report.unit_id).exists():
         raise ValidationError(_("该任务未分配给本单位，不能填报。"), code="not_assigned")
@@ -145,10 +149,25 @@ def save_draft(*, report: ProgressReport, user, version: int, progress: str = ""
     as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
     ``figures`` maps target ids to a value or ``(value, note)``.
     """
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以修改该报告。"))
+    return _saved(report, user, version, progress, problems, next_steps, figures, reason, submit_after=False)
+
+
+def save_and_submit(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
+                    next_steps: str = "", figures: dict | None = None) -> ProgressReport:
+    """保存并提交 as one transaction: the draft is saved and submitted, or neither happens.
+
+    A crash between the two can no longer leave a saved, unsubmitted version behind (whose
+    next save would then be refused as stale, naming the user themself).
+    """
+    return _saved(report, user, version, progress, problems, next_steps, figures, "", submit_after=True)
+
+
+def _saved(report, user, version, progress, problems, next_steps, figures, reason, *, submit_after):
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以修改该报告。"))
     try:
-        return _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+        with transaction.atomic():
+            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+            return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost —
         # up to REFUSED_EDITS_PER_HOUR per person and report (a flood would only bury the real ones).
@@ -253,8 +272,7 @@ def _locked(report):
 @transaction.atomic
 def submit(*, report, user) -> ProgressReport:
     """Send a report to the unit's approver (or straight to the office if the unit has none)."""
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以提交该报告。"))
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以提交该报告。"))
     report = _locked(report)
     _check_open(report)
     if report.status not in EDITABLE:
@@ -277,7 +295,7 @@ def submit(*, report, user) -> ProgressReport:
 @transaction.atomic
 def approve(*, report, user) -> ProgressReport:
     """The unit's approver signs off: the report reaches the committee office."""
-    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以审核该报告。"))
+    _require(selectors.allowed_actions(user, report).approver, _("只有本单位的审核人可以审核该报告。"))
     report = _locked(report)
     _check_open(report)
     if report.status != Status.SUBMITTED:
@@ -298,7 +316,7 @@ def _clean_comment(comment):
 @transaction.atomic
 def send_back(*, report, user, comment) -> ProgressReport:
     """The unit's approver returns the report to the reporter inside the unit."""
-    _require(access_for(user).is_approver_of(report.unit_id), _("只有本单位的审核人可以退回该报告。"))
+    _require(selectors.allowed_actions(user, report).approver, _("只有本单位的审核人可以退回该报告。"))
     comment = _clean_comment(comment)
     report = _locked(report)
     _check_open(report)
@@ -311,7 +329,7 @@ def send_back(*, report, user, comment) -> ProgressReport:
 def accept(*, report, user) -> ProgressReport:
     """The committee office accepts the report; it becomes read-only and counts in roll-ups."""
     report = _locked(report)
-    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以采纳报告。"))
+    _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以采纳报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
     _require_other_person(report, user, _("不能采纳自己提交的报告：请由办公室的另一位工作人员审阅。"))
@@ -321,11 +339,8 @@ def accept(*, report, user) -> ProgressReport:
 
 
 def _rollup_after_commit(report):
-    """Queue the incremental roll-up of what the report touches once the change is committed."""
-    from . import jobs  # jobs import services: import here, not at the top
-
-    # robust: a failed roll-up (retried by the job, redone nightly) never fails the accept itself
-    transaction.on_commit(lambda: jobs.rollup_after_accept.delay(report.pk), robust=True)
+    """Owe a roll-up: recorded with the change itself, sent once it commits (the outbox)."""
+    outbox.record(kind=WorkflowEvent.Kind.REPORT_COUNTING_CHANGED, report=report)
 
 
 @transaction.atomic
@@ -333,7 +348,7 @@ def return_report(*, report, user, comment) -> ProgressReport:
     """The committee office returns the report to the unit with a comment."""
     comment = _clean_comment(comment)
     report = _locked(report)
-    _require(access_for(user).is_office_of(report.task.plan.committee_id), _("只有残工委办公室可以退回报告。"))
+    _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以退回报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以退回。"), code="bad_status")
     return _transition(
@@ -346,11 +361,8 @@ def return_report(*, report, user, comment) -> ProgressReport:
 def reopen(*, report, user, reason) -> ProgressReport:
     """Correct an accepted report: it becomes a draft again with a new version; the accepted one stays in history."""
     report = _locked(report)
-    access = access_for(user)
-    _require(
-        access.is_reporter_of(report.unit_id) or access.is_office_of(report.task.plan.committee_id),
-        _("只有本单位填报人或残工委办公室可以更正已采纳的报告。"),
-    )
+    actions = selectors.allowed_actions(user, report)
+    _require(actions.reporter or actions.office, _("只有本单位填报人或残工委办公室可以更正已采纳的报告。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("更正已采纳的报告时请写明原因。")]})
@@ -369,11 +381,26 @@ def _require_office(user, plan):
 
 
 @transaction.atomic
+def open_round(*, plan, user, period_kind, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
+    """The office opens a round of any kind by hand (a regular period, or an extra 专项调度)."""
+    _require(access_for(user).is_office_of(plan.committee_id), _("只有该计划所属残工委的办公室可以开启填报轮次。"))
+    fields = {"period_label": period_label, "period_start": period_start, "period_end": period_end,
+              "opens_on": opens_on, "due_on": due_on}
+    if period_kind == ReportingRound.PeriodKind.EXTRA:
+        return open_extra_round(plan=plan, user=user, **fields)
+    if plan.status == plan.Status.CLOSED:
+        raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    return create_round(plan=plan, period_kind=period_kind, **fields)
+
+
+@transaction.atomic
 def open_extra_round(*, plan, user, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
     """The office opens a round by hand (专项调度, e.g. a mid-year review); its slots are created at once."""
     _require_office(user, plan)
-    if plan.status == plan.Status.CLOSED:
+    if plan.status in (plan.Status.CLOSED, plan.Status.ARCHIVED):
         raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    if plan.status == plan.Status.DRAFT:
+        raise ValidationError(_("该工作计划还是草稿，请先发布再开启填报轮次。"), code="draft")
     period_label = (period_label or "").strip()
     if ReportingRound.objects.filter(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA,
                                      period_label=period_label).exists():
@@ -436,34 +463,56 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     return schedule
 
 
+@transaction.atomic
+def remove_schedule(*, schedule, user) -> None:
+    """Remove a plan's schedule: no more rounds open by it; rounds already opened stay as they are."""
+    _require_office(user, schedule.plan)
+    schedule.delete()
+
+
 # ---------------------------------------------------------------- evidence files
 
 MAX_ATTACHMENTS = 20
 
 
-@transaction.atomic
 def add_attachment(*, report, user, upload) -> Attachment:
-    """Attach an evidence file to a report the user's unit is writing (checked by content and size)."""
+    """Attach an evidence file to a report the user's unit is writing (checked by content and size).
+
+    The file is written aside first and moved into place only once the row is committed: a
+    storage failure gets a Chinese message and leaves neither a row nor a (partial) file.
+    """
     _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以上传证明材料。"))
-    report = _locked(report)
-    _check_open(report)
-    if report.status not in EDITABLE:
-        raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {"status": report.get_status_display()},
-                              code="not_editable")
-    if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
-        raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
     kind = uploads.check_evidence(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
-    upload.seek(0)
     original = os.path.basename(upload.name or "file")[:200]
     ext = os.path.splitext(original)[1].lower()
-    attachment = Attachment(report=report, original_name=original, size=upload.size, content_type=kind.content_type,
-                            sha256=digest.hexdigest(), uploaded_by=user)
-    attachment.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
-    attachment.save()
+    name = Attachment.file.field.generate_filename(None, f"{uuid.uuid4().hex}{ext}")
+    try:
+        pending = storage.write_pending(name, upload)
+    except storage.StorageUnavailable:
+        logger.exception("evidence file for report %s could not be stored", report.pk)
+        raise ValidationError(_("服务器暂时无法保存文件（存储空间不足或目录不可写）。本次没有保存任何内容，"
+                                "请稍后重试；如仍失败，请联系系统管理员。"), code="storage") from None
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            _check_open(report)
+            if report.status not in EDITABLE:
+                raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {
+                    "status": report.get_status_display()}, code="not_editable")
+            if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+                raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
+            attachment = Attachment(report=report, original_name=original, size=upload.size,
+                                    content_type=kind.content_type, sha256=digest.hexdigest(), uploaded_by=user)
+            attachment.file.name = pending.name
+            attachment.save()
+            transaction.on_commit(pending.move_into_place)
+    except BaseException:
+        pending.discard()
+        raise
     return attachment
 
 

@@ -1,4 +1,4 @@
-"""What an uploaded file really is, judged by its content (magic bytes), never by its name alone."""
+"""Evidence files: which kinds are accepted and how big; what a file is comes from ``core.sniffing``."""
 import zipfile
 from dataclasses import dataclass
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from core import sniffing
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,11 @@ JPEG = Kind("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"))
 DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档", (".docx",))
 XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿", (".xlsx",))
 TEXT = Kind("text/plain; charset=utf-8", "纯文本", (".txt",))
-EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT)
+# old binary formats (Kingsoft WPS writes the same content under .wps/.et): accepted as they are, never converted
+DOC = Kind("application/msword", "旧版 Word/WPS 文档", (".doc", ".wps"))
+XLS = Kind("application/vnd.ms-excel", "旧版 Excel/WPS 表格", (".xls", ".et"))
+RTF = Kind("application/rtf", "RTF 文档", (".rtf",))
+EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT, DOC, XLS, RTF)
 MAX_ZIP_ENTRIES = 10000
 
 
@@ -47,18 +53,20 @@ def _office_zip(upload):
             infos = archive.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
                 return None
-            names = {info.filename for info in infos}
+            kind = sniffing.office_kind(info.filename for info in infos)
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     finally:
         upload.seek(0)
-    if "[Content_Types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    return None
+    return {"docx": DOCX, "xlsx": XLSX}.get(kind)
+
+
+def _ole_kind(upload):
+    """Word 97 or Excel 97 (or Kingsoft's same formats); never an encrypted or other OLE2 file."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return {"doc": DOC, "xls": XLS}.get(sniffing.ole_kind(data))
 
 
 def _is_text(upload):
@@ -77,21 +85,18 @@ def _is_text(upload):
 
 
 def sniff(upload) -> Kind | None:
-    """The kind of ``upload`` read from its first bytes (and, for zip containers, its member names)."""
+    """The evidence kind of ``upload`` (``core.sniffing`` reads its first bytes), or ``None``."""
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(sniffing.HEAD_BYTES)
     upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
+    kind = sniffing.sniff(head)
+    if kind == sniffing.ZIP:
         return _office_zip(upload)
-    if _is_text(upload):
-        return TEXT
-    return None
+    if kind == sniffing.OLE:
+        return _ole_kind(upload)
+    if kind == sniffing.OTHER:
+        return TEXT if _is_text(upload) else None
+    return {sniffing.PDF: PDF, sniffing.PNG: PNG, sniffing.JPEG: JPEG, sniffing.RTF: RTF}.get(kind)
 
 
 def check_evidence(upload) -> Kind:
@@ -100,7 +105,7 @@ def check_evidence(upload) -> Kind:
     kind = sniff(upload)
     if kind is None:
         raise ValidationError(
-            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx）、Excel（.xlsx）或纯文本（.txt）。")
+            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx/.doc）、WPS（.wps/.et）、Excel（.xlsx/.xls）、RTF 或纯文本（.txt）。")
             % {"name": upload.name},
             code="bad_type",
         )

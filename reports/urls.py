@@ -1,7 +1,7 @@
-"""Web pages of the reports app: reporting, review, reminders, dashboards, exports."""
+"""Web pages of the reporting workflow: my tasks, reports, review, rounds, reminders, the Excel template."""
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
 
 urlpatterns = [
     path("", views.my_tasks, name="my-tasks"),
@@ -22,11 +22,9 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_overview, name="unit-overview"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
-    # Dashboards and the year-end summary (reports/dashboard_views.py)
-    path("dashboard/", dashboard_views.dashboard_index, name="dashboard-index"),
-    path("dashboard/plans/<int:pk>/", dashboard_views.plan_dashboard, name="plan-dashboard"),
-    path("dashboard/plans/<int:pk>/refresh/", dashboard_views.plan_rollup_refresh, name="plan-rollup-refresh"),
-    path("summary/plans/<int:pk>/", dashboard_views.summary_page, name="plan-summary"),
-    path("summary/plans/<int:pk>/generate/", dashboard_views.summary_generate, name="plan-summary-generate"),
-    path("summary/files/<int:pk>/download/", dashboard_views.summary_download, name="summary-download"),
+]
+
+# Mounted at the site root (``/tasks/<id>/``): a task with the progress its units reported.
+task_pages = [
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
 ]

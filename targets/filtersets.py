@@ -3,9 +3,9 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from tasks.filtersets import UnitRoleFilterMixin, YearFilter
 from tasks.models import WorkPlan
-from units.filtersets import IdFilter
 
 from .models import Target
 

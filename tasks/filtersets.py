@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from units.filtersets import IdFilter, LeanFilterSet
+from core.filters import IdFilter, LeanFilterSet
+from units.models import Committee
 from units.selectors import access_for, committees_for
 
 from .models import Assignment, Section, Task, WorkPlan
@@ -23,8 +24,6 @@ class YearFilter(df.NumberFilter):
 
 
 def _visible_committees(request):
-    from units.models import Committee
-
     if request is None:
         return Committee.objects.none()
     return committees_for(request.user).order_by("code")

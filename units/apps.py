@@ -7,4 +7,5 @@ class UnitsConfig(AppConfig):
     verbose_name = _("残工委与成员单位")
 
     def ready(self):
-        from .api import tokencache  # noqa: F401 — connects the API token cache's signal receivers
+        # Connect signal receivers: the API token cache's invalidation and the API write log.
+        from .api import tokencache, write_log  # noqa: F401

@@ -1,52 +1,11 @@
 """FilterSets for committees and units (django-filter): the API lists and the web lists use these."""
-import copy
-
 import django_filters as df
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+
+from core.filters import IdFilter, LeanFilterSet
 
 from .models import Committee, Unit
-
-MAX_ID = 2**63 - 1
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(df.NumberFilter):
-    """An object id: a positive whole number (anything else is a 400, never a database error)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-
-class LeanFilterSet(df.FilterSet):
-    """django-filter's FilterSet with its filters copied shallowly for each request.
-
-    ``FilterSet.__init__`` deep-copies every declared filter (and so its form field) on every
-    request — most of the cost of filtering a hot API list. A shallow copy per request is
-    enough: each copy gets its own ``parent``/``model`` and its own method binding, and the
-    form fields are still copied by the form itself.
-    """
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        declared = type(self).base_filters
-        self.base_filters = {}  # nothing for the base class to deep-copy
-        try:
-            super().__init__(data, queryset, request=request, prefix=prefix)
-        finally:
-            del self.base_filters
-        model = self.queryset.model
-        self.filters = {}
-        for name, declared_filter in declared.items():
-            own = copy.copy(declared_filter)
-            own.model, own.parent = model, self
-            own.method = declared_filter._method  # a FilterMethod bound to this copy, not the declared filter
-            self.filters[name] = own
 
 
 class CommitteeFilterSet(LeanFilterSet):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from core.api.clients import CLIENT_ATTRIBUTE
+
 from .models import DUTY_ROLES, ApiClient, Committee, Unit, UnitAlias, UnitRole
 
 Role = UnitRole.Role
@@ -93,7 +95,7 @@ def access_for(user) -> Access:
     ``user`` may also be an ``ApiClient``, or the client's service account as the API's
     token authentication hands it over (carrying ``_luoshi_api_client``).
     """
-    client = user if isinstance(user, ApiClient) else getattr(user, "_luoshi_api_client", None)
+    client = user if isinstance(user, ApiClient) else getattr(user, CLIENT_ATTRIBUTE, None)
     if client is not None:
         return access_for_client(client, holder=user)
     if not getattr(user, "is_authenticated", False):
@@ -112,6 +114,16 @@ def access_for(user) -> Access:
     access.readable_committee_ids = own | access.wide_committee_ids
     user._luoshi_access = access
     return access
+
+
+def can_manage_plan(user, plan) -> bool:
+    """May ``user`` edit, publish, revise, close or delete ``plan``? Its committee's office (or admin) only;
+    leaders and the offices of the committees above read it but change nothing."""
+    return access_for(user).is_office_of(plan.committee_id)
+
+
+def can_read_plan(user, plan) -> bool:
+    return access_for(user).can_read_committee(plan.committee_id)
 
 
 def client_subtree_ids(committee_id) -> set:
@@ -146,6 +158,14 @@ def committees_for(user):
     access = access_for(user)
     qs = Committee.objects.all()
     return qs if access.is_superuser else qs.filter(id__in=access.readable_committee_ids)
+
+
+def wide_committees(user):
+    """Committees whose every report and roll-up ``user`` may read: those of the committee-wide roles
+    and the committees below them (an API client: its subtree); all of them for superusers."""
+    access = access_for(user)
+    qs = Committee.objects.all()
+    return qs if access.is_superuser else qs.filter(id__in=access.wide_committee_ids)
 
 
 def units_for(user):

@@ -7,10 +7,10 @@ a database error). Rounds get their own small FilterSet here.
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from reports.filtersets import ProgressReportFilterSet
 from reports.models import ReportingRound
 from tasks.filtersets import YearFilter
-from units.filtersets import IdFilter
 
 
 class ApiProgressReportFilterSet(ProgressReportFilterSet):

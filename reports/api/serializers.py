@@ -2,10 +2,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from reports.models import ProgressReport, ReportingRound, TargetValue
 from tasks.models import WorkPlan
 from tasks.selectors import visible_plans
-from units.api.fields import ScopedPrimaryKeyRelatedField
 
 
 class RoundSerializer(serializers.ModelSerializer):

@@ -1,23 +1,18 @@
 """API views for reporting rounds and progress reports. The workflow actions call
 ``reports.services`` — the same functions as the web pages — so permissions, validation
 and history are identical whichever way a report is filled."""
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as T
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import Conflict
+from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
+from core.api.errors import Conflict
 from reports import selectors, services
 from reports.models import ReportingRound, TargetValue
-from tasks.models import WorkPlan
 from tasks.selectors import visible_plans
-from units.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
-from units.selectors import access_for
 
 from .filtersets import ApiProgressReportFilterSet, ReportingRoundFilterSet
 from .serializers import (
@@ -58,17 +53,7 @@ class RoundViewSet(LuoshiViewSet):
     def create(self, request, *args, **kwargs):
         data = RoundCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        plan = fields.pop("plan")
-        if not access_for(request.user).is_office_of(plan.committee_id):
-            raise PermissionDenied(_("只有该计划所属残工委的办公室可以开启填报轮次。"))
-        if fields["period_kind"] == ReportingRound.PeriodKind.EXTRA:
-            fields.pop("period_kind")
-            rnd = services.open_extra_round(plan=plan, user=request.user, **fields)
-        else:
-            if plan.status == WorkPlan.Status.CLOSED:
-                raise DjangoValidationError(_("该工作计划已结束，不能再开启填报轮次。"))
-            rnd = services.create_round(plan=plan, **fields)
+        rnd = services.open_round(user=request.user, **data.validated_data)
         self.audit_object = rnd
         return Response(RoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
 

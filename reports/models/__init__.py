@@ -1,10 +1,9 @@
 """Models of the reports app, one module per concern; import them from here."""
 from .attachments import Attachment
 from .notifications import Notification, ReminderLog
+from .outbox import WorkflowEvent
 from .reporting import DeadlineExtension, ProgressReport, RefusedEdit, ReportingRound, TargetValue
-from .rollup import CommitteeRollup, RollupRun, SummaryFile, TargetRollup, TaskRollup, UnitRollup
 from .schedule import ReportingSchedule
 
 __all__ = ["DeadlineExtension", "ProgressReport", "RefusedEdit", "ReportingRound", "TargetValue"]
-__all__ += ["Attachment", "Notification", "ReminderLog", "ReportingSchedule"]
-__all__ += ["CommitteeRollup", "RollupRun", "SummaryFile", "TargetRollup", "TaskRollup", "UnitRollup"]
+__all__ += ["Attachment", "Notification", "ReminderLog", "ReportingSchedule", "WorkflowEvent"]

@@ -3,10 +3,10 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as T
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from core.api.base import LuoshiReadOnlyViewSet
 from targets.filtersets import TargetFilterSet
 from targets.models import Allocation, Target
 from tasks.selectors import visible_plans
-from units.api.base import LuoshiReadOnlyViewSet
 
 from .serializers import TargetSerializer
 

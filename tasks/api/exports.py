@@ -1,6 +1,6 @@
 """A plan's tasks and targets as a spreadsheet (.xlsx) or CSV, one row per task and target.
 
-Every text cell goes through ``reports.xlsx.safe_cell``: a cell beginning with = + - @,
+Every text cell goes through ``core.xlsx.safe_cell``: a cell beginning with = + - @,
 a tab or a line break is written as plain text, never as a formula (also in CSV).
 """
 import csv
@@ -9,7 +9,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from reports.xlsx import safe_cell, safe_row
+from core.xlsx import safe_cell, safe_row
 from tasks.models import Assignment
 from tasks.selectors import tasks_with_details
 

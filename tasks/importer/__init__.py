@@ -3,8 +3,8 @@
 Public API::
 
     read_document(data, filename, *, max_bytes=DEFAULT_MAX_BYTES) -> Document
-    parse_plan(document_or_text, *, extract_targets=None) -> dict
-    parse_file(data, filename, *, max_bytes=DEFAULT_MAX_BYTES, extract_targets=None) -> dict
+    parse_plan(document_or_text, *, extract_targets) -> dict
+    parse_file(data, filename, *, max_bytes=DEFAULT_MAX_BYTES, extract_targets) -> dict
     PlanImportError(message_zh, code)   # the only exception raised
 
 The output format is described in shared/fixtures/plans/SCHEMA.md (beside the

@@ -20,6 +20,9 @@ import unicodedata
 import zipfile
 from html.parser import HTMLParser
 
+from core import sniffing
+
+from .convert import convert_office, legacy_kind
 from .document import Document, Table, TextBlock
 from .errors import MESSAGES, PlanImportError, import_error
 from .office import read_docx, read_xlsx
@@ -35,17 +38,30 @@ MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_PARAGRAPHS = 200_000
 
 
-def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else."""
+def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  ocr: bool = False) -> Document:
+    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else.
+
+    Scans (images, image-only PDFs) are refused with ``image`` / ``pdf_image_only`` unless
+    ``ocr`` is true: OCR takes seconds a page, so the web and the API run it as a job.
+    """
     try:
         document = _read(data, filename or "", max_bytes)
-        _check_paragraphs(document)
-        return document
-    except PlanImportError:
+    except PlanImportError as exc:
+        if ocr and exc.code in OCR_CODES:
+            from .ocr import ocr_document
+
+            return ocr_document(data).document
         raise
     except Exception as exc:  # third-party readers raise anything on hostile input
         logger.exception("reading %r failed", filename)
         raise import_error("read_failed") from exc
+    _check_paragraphs(document)
+    return document
+
+
+# codes of files that OCR can read
+OCR_CODES = ("image", "pdf_image_only")
 
 
 def _check_paragraphs(document: Document) -> None:
@@ -58,10 +74,9 @@ def _check_paragraphs(document: Document) -> None:
 
 # --- dispatch ----------------------------------------------------------------
 
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXTENSION_NAMES = {".docx": "Word 文档（.docx）", ".xlsx": "Excel 表格（.xlsx）", ".pdf": "PDF 文件",
-                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）"}
+                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）", ".wps": "WPS 文字文档（.wps）",
+                    ".et": "WPS 表格（.et）", ".rtf": "RTF 文档（.rtf）"}
 
 
 def _extension(filename: str) -> str:
@@ -70,19 +85,8 @@ def _extension(filename: str) -> str:
 
 
 def _sniff(data: bytes) -> str:
-    pdf_at = data[:1024].find(b"%PDF-")
-    # a PDF may carry a few bytes of junk before its header, but not a text that quotes it
-    if pdf_at == 0 or (pdf_at > 0 and b"\n" not in data[:pdf_at].strip()):
-        return "pdf"
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return "zip"
-    if data.startswith(_OLE_MAGIC):
-        return "ole"
-    if data.startswith(b"{\\rtf"):
-        return "rtf"
-    if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        return "image"
-    return "other"
+    kind = sniffing.sniff(data[: sniffing.HEAD_BYTES])
+    return "image" if kind in sniffing.IMAGES else kind
 
 
 def _read(data: bytes, filename: str, max_bytes: int) -> Document:
@@ -104,10 +108,9 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
         return read_pdf(data)
     if kind == "zip":
         return _read_zip(data, ext)
-    if kind == "ole":
-        code = "office_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "legacy_office"
-        raise import_error(code)
-    if kind in ("rtf", "image"):
+    if kind in ("ole", "rtf"):
+        return _read_legacy(data, ext)
+    if kind == "image":
         raise import_error(kind)
     if ext in _EXTENSION_NAMES:
         raise import_error("wrong_content", (
@@ -120,6 +123,30 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
     if ext in (".htm", ".html") or re.search(r"<(?:html|body|table|!doctype\s+html)[\s>]", text[:4096], re.I):
         return _read_html(text)
     return Document.from_text(text)
+
+
+# --- legacy office formats: converted by LibreOffice ----------------------------------
+
+
+_LEGACY_EXTENSIONS = (".doc", ".dot", ".wps", ".wpt", ".xls", ".xlt", ".et", ".ett")
+
+
+def _read_legacy(data: bytes, ext: str) -> Document:
+    if sniffing.ole_kind(data) == "encrypted":
+        raise import_error("office_encrypted")
+    legacy = legacy_kind(data, ext)
+    if legacy is None:  # no Word or Excel stream: damaged (cut short) or another OLE file
+        raise import_error("convert_failed" if ext in _LEGACY_EXTENSIONS else "ole_unknown")
+    converted = convert_office(data, legacy)
+    reader = read_xlsx if legacy in ("xls", "et") else read_docx
+    try:
+        document = reader(converted)
+    except PlanImportError as exc:
+        if exc.code in ("corrupt_docx", "corrupt_xlsx"):
+            raise import_error("convert_failed") from exc
+        raise
+    document.kind = legacy
+    return document
 
 
 # --- plain text ------------------------------------------------------------------
@@ -190,6 +217,10 @@ def _read_csv(text: str) -> Document:
     return Document(blocks=[Table(rows)], kind="csv")
 
 
+# not document text: scripts, and the navigation and footer of a web page the plan was saved from
+_SKIPPED_TAGS = ("script", "style", "head", "nav", "footer")
+
+
 class _HTMLText(HTMLParser):
     """Paragraph text and tables of an HTML page (Word's 'save as web page' .doc files)."""
 
@@ -217,7 +248,7 @@ class _HTMLText(HTMLParser):
             self._lines = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip += 1
         elif tag == "table":
             if self._table_depth == 0:
@@ -235,7 +266,7 @@ class _HTMLText(HTMLParser):
                 self._flush_line()
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._table_depth:
             self._table_depth -= 1

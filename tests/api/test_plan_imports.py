@@ -1,14 +1,14 @@
 """The importer through the API: upload → preview → confirm, with the same rules as the wizard."""
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tasks.models import PlanImport, WorkPlan
+from tests.plan_fixtures import PLANS
 from units.models import UnitAlias
 
 pytestmark = pytest.mark.django_db
-PLAN = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans" / "jilin-2021-key-tasks.txt"
+PLAN = PLANS / "jilin-2021-key-tasks.txt"
 URL = "/api/v1/plan-imports/"
 
 

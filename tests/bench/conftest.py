@@ -26,7 +26,7 @@ def _ensure_database(db):
 def django_db_setup(django_db_blocker):
     from django.db import connections
 
-    from reports import scale
+    from demo import scale
 
     db = settings.DATABASES["default"]
     if not db["ENGINE"].endswith("postgresql") or "DATABASE_URL" not in os.environ:

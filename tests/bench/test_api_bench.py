@@ -13,7 +13,7 @@ import tracemalloc
 import pytest
 from django.test import Client
 
-from reports import scale
+from demo import scale
 from tasks.models import WorkPlan
 from units import services as unit_services
 from units.models import Committee

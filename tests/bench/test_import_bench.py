@@ -4,14 +4,14 @@ import re
 import statistics
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
+from targets.extraction import extract_targets
 from tasks.importer import parse_file
+from tests.plan_fixtures import PLANS
 
 pytestmark = pytest.mark.bench
-PLANS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans"
 CN = "一二三四五六七八九十"
 
 
@@ -47,11 +47,11 @@ def test_import_a_40kb_plan():
     def floor():  # decode, split and find the numbered items: what any importer must do at least
         return [m.group(1) for line in data.decode("utf-8").splitlines() if (m := marker.match(line))]
 
-    result = parse_file(data, "plan.txt")
+    result = parse_file(data, "plan.txt", extract_targets=extract_targets)
     assert len(result["tasks"]) == len(floor())
-    value, floor_value = best_of(lambda: parse_file(data, "plan.txt")), best_of(floor)
+    value, floor_value = best_of(lambda: parse_file(data, "plan.txt", extract_targets=extract_targets)), best_of(floor)
     tracemalloc.start()
-    parse_file(data, "plan.txt")
+    parse_file(data, "plan.txt", extract_targets=extract_targets)
     peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
     tracemalloc.stop()
     print(json.dumps({"name": "import_40kb_plan", "bytes": len(data), "tasks": len(result["tasks"]),

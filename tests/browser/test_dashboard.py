@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from reports.models import RollupRun
+from rollups.models import RollupRun
 from tasks.models import WorkPlan
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +46,12 @@ def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
         page.get_by_label("密码").fill("luoshi-demo-2021")
         page.get_by_role("button", name="登录").click()
         page.get_by_role("link", name="吉林省人民政府残疾人工作委员会2021年重点工作任务").click()
-        assert page.locator("li.task").count() == 21
+        # Wait for what each assertion needs (the plan page, then its stylesheet), not a fixed time:
+        # under load the click returns before the new page and its CSS have arrived.
+        page.wait_for_url("**/plans/*/", wait_until="load")
+        expect(page.locator("li.task")).to_have_count(21)
         # static files are served in the embedded mode too
-        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+        expect(page.locator(".site-header")).to_have_css("display", "flex")
         context.close()
     finally:
         server.terminate()

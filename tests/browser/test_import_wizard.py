@@ -1,13 +1,13 @@
 """The import wizard in a real browser: upload → check and map units → confirm, axe-core on each step."""
-from pathlib import Path
 
 import pytest
 
 from tasks.models import WorkPlan
 from tests import factories as f
+from tests.plan_fixtures import PLANS
 
 pytestmark = pytest.mark.browser
-PLAN = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans" / "jilin-13th-fyp-division-table.txt"
+PLAN = PLANS / "jilin-13th-fyp-division-table.txt"
 
 
 def test_office_imports_the_division_table(page_as, world, axe):

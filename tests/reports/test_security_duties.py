@@ -32,6 +32,14 @@ DUTIES = {"sysadmin": R.SYSTEM_ADMIN, "secadmin": R.SECURITY_ADMIN, "auditor": R
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def attach(report, user, name):
+    """Attach an evidence file; the file is moved into place when the transaction commits."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.add_attachment(report=report, user=user, upload=SimpleUploadedFile(name, PDF))
+
+
 @pytest.fixture
 def duties(world):
     office_unit = world.users["office"].unit_roles.first().unit
@@ -166,11 +174,9 @@ def test_self_approval_refused_on_the_web_page_too(client, world, flow):
 def test_lead_unit_sees_only_submitted_versions_and_files_of_a_participating_unit(client, world, flow):
     part = world.part_unit
     draft = flow.draft(part, progress="私下草稿：尚未核实的数字")
-    removed = services.add_attachment(report=draft, user=world.users["part_reporter"],
-                                      upload=SimpleUploadedFile("removed.pdf", PDF))
+    removed = attach(draft, world.users["part_reporter"], "removed.pdf")
     services.remove_attachment(attachment=removed, user=world.users["part_reporter"])
-    kept = services.add_attachment(report=flow.report(part), user=world.users["part_reporter"],
-                                   upload=SimpleUploadedFile("kept.pdf", PDF))
+    kept = attach(flow.report(part), world.users["part_reporter"], "kept.pdf")
     report = flow.report(part)
     report = services.save_draft(report=report, user=world.users["part_reporter"], version=report.version,
                                  progress="正式报送：完成500人。")
@@ -242,8 +248,7 @@ def test_round_schedule_extension_and_chase_are_audited_and_extensions_kept(worl
 
 
 def test_downloads_are_audited(client, world, flow):
-    attachment = services.add_attachment(report=flow.draft(), user=world.users["lead_reporter"],
-                                         upload=SimpleUploadedFile("a.pdf", PDF))
+    attachment = attach(flow.draft(), world.users["lead_reporter"], "a.pdf")
     client.force_login(world.users["lead_approver"])
     client.get(reverse("attachment-download", args=[attachment.pk]))
     client.get(reverse("unit-excel-template", args=[world.round.pk, world.lead_unit.pk]))

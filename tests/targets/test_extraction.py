@@ -1,27 +1,23 @@
 """Tests for targets.extraction: the SCHEMA.md target rules, phrase by phrase and per document.
 
 Pure Python; run with ``pytest tests/targets/test_extraction.py -p no:django``.
-The plan fixtures live outside the repository (``LUOSHI_PLAN_FIXTURES``, default
-/work/shared/fixtures/plans); the document scores use that folder's own score.py
-so that "a match" means exactly what it means when the importer is scored.
+The plan fixtures live in ``tests/fixtures/plans``; the document scores use its score.py so
+that "a match" means exactly what it means when the importer is scored.
 """
 
 import importlib.util
 import json
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from targets.extraction import ExtractedTarget, extract_targets
+from tests.plan_fixtures import PLANS, plan_documents
 
-FIXTURES = Path(os.environ.get("LUOSHI_PLAN_FIXTURES", "/work/shared/fixtures/plans"))
-DOCUMENTS = ["jilin-2021-key-tasks", "jilin-2017-work-points", "jilin-13th-fyp-division-table"]
-
-needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"plan fixtures not found at {FIXTURES}")
+FIXTURES = PLANS
+DOCUMENTS = [p.stem for p in plan_documents()]  # every fixture; none is an error, never a skip
 
 
 def _load_json(name):
@@ -30,9 +26,10 @@ def _load_json(name):
 
 
 def _phrase_cases():
-    if not (FIXTURES / "target-phrases.json").is_file():
-        return []
-    return _load_json("target-phrases.json")["cases"]
+    cases = _load_json("target-phrases.json")["cases"]  # a missing file fails collection
+    if not cases:
+        raise ValueError("target-phrases.json holds no cases")
+    return cases
 
 
 def _facts(targets):
@@ -51,7 +48,6 @@ def _brief(text):
 # ---------------------------------------------------------------------------
 
 
-@needs_fixtures
 @pytest.mark.parametrize("case", _phrase_cases(), ids=lambda c: c["text"][:24])
 def test_phrase(case):
     assert _facts(_brief(case["text"])) == _facts(case["targets"])
@@ -69,7 +65,6 @@ def _score_module():
     return module
 
 
-@needs_fixtures
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_document_targets(document):
     expected = _load_json(f"{document}.expected.json")

@@ -38,7 +38,7 @@ def test_units_clause_still_closes_a_wrapped_paragraph():
 def test_a_large_text_plan_parses_in_bounded_time():
     lines = ["一、主要任务"] + [f"{i}.做好第{i}项重点工作，推进残疾人事业发展。（牵头单位：省残联）" for i in range(1, 1000)]
     started = time.monotonic()
-    plan = parse_file("\n".join(lines).encode(), "plan.txt")
+    plan = parse_file("\n".join(lines).encode(), "plan.txt", extract_targets=None)
     assert time.monotonic() - started < 20
     assert len(plan["tasks"]) == 999
 

@@ -6,47 +6,28 @@ No database and no Django: run with
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from targets.extraction import extract_targets
 from tasks.importer import Document, PlanImportError, Table, TextBlock, parse_plan
 from tasks.importer.dates import find_deadline, parse_cn_date
 from tasks.importer.markers import match_marker
 from tasks.importer.metadata import extract_metadata
 from tasks.importer.normalize import clean_lines, compact, fix_artefacts, join_paragraphs, looks_wrapped
 from tasks.importer.units import find_unit_clause, split_cell_units, split_units
+from tests.plan_fixtures import PLANS, plan_documents, score_module
 
-
-def _fixtures_dir() -> Path | None:
-    candidates = [
-        os.environ.get("LUOSHI_PLAN_FIXTURES", ""),
-        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans",
-        "/work/shared/fixtures/plans",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "SCHEMA.md").is_file():
-            return Path(candidate)
-    return None
-
-
-FIXTURES = _fixtures_dir()
-# The fixtures are part of the test data: missing fixtures are a failure, never a skip.
-assert FIXTURES is not None, "shared/fixtures/plans must sit beside the project (../shared)"
-DOCUMENTS = ["jilin-2021-key-tasks", "jilin-2017-work-points", "jilin-13th-fyp-division-table"]
+FIXTURES = PLANS
+DOCUMENTS = [p.stem for p in plan_documents()]  # every fixture; none is an error, never a skip
 
 
 def _score_module():
-    spec = importlib.util.spec_from_file_location("plan_score", FIXTURES / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return score_module()
 
 
 def _no_targets(_text):
@@ -61,7 +42,7 @@ def test_fixture_document_scores_perfectly(name, tmp_path):
     text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
     expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
     out_file = tmp_path / f"{name}.json"
-    out_file.write_text(json.dumps(parse_plan(text), ensure_ascii=False), encoding="utf-8")
+    out_file.write_text(json.dumps(parse_plan(text, extract_targets=extract_targets), ensure_ascii=False), encoding="utf-8")
     actual = json.loads(out_file.read_text(encoding="utf-8"))
 
     result = _score_module().score(expected, actual)
@@ -89,7 +70,7 @@ def test_fixture_document_texts_and_deadlines_match(name):
 
 
 def test_output_has_exactly_the_schema_keys():
-    out = parse_plan((FIXTURES / "jilin-2021-key-tasks.txt").read_text(encoding="utf-8"))
+    out = parse_plan((FIXTURES / "jilin-2021-key-tasks.txt").read_text(encoding="utf-8"), extract_targets=extract_targets)
     assert set(out) == {"plan", "sections", "tasks"}
     assert set(out["plan"]) == {"title", "issuer", "doc_number", "issued_on", "period_start", "period_end"}
     json.dumps(out)  # serialisable as it is
@@ -335,14 +316,14 @@ def test_a_failing_extractor_leaves_targets_empty():
 @pytest.mark.parametrize("text", ["", "   \n\n", "这是一段没有任何编号的说明文字。\n第二段也没有。"])
 def test_no_tasks_raises_plan_import_error(text):
     with pytest.raises(PlanImportError) as info:
-        parse_plan(text)
+        parse_plan(text, extract_targets=None)
     assert info.value.code == "no_tasks"
     assert "未在文件中找到任何工作任务" in str(info.value)
 
 
 def test_parse_plan_rejects_other_argument_types():
     with pytest.raises(PlanImportError):
-        parse_plan(b"1.bytes are for read_document")  # type: ignore[arg-type]
+        parse_plan(b"1.bytes are for read_document", extract_targets=None)  # type: ignore[arg-type]
 
 
 def test_document_with_text_blocks_and_non_task_tables():

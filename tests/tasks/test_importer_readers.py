@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -23,23 +21,9 @@ from hypothesis import strategies as st
 
 from tasks.importer import PlanImportError, parse_file, parse_plan, read_document
 from tasks.importer.document import Table, TextBlock
+from tests.plan_fixtures import PLANS
 
-
-def _fixtures_dir() -> Path | None:
-    candidates = [
-        os.environ.get("LUOSHI_PLAN_FIXTURES", ""),
-        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans",
-        "/work/shared/fixtures/plans",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "SCHEMA.md").is_file():
-            return Path(candidate)
-    return None
-
-
-FIXTURES = _fixtures_dir()
-# The fixtures are part of the test data: missing fixtures are a failure, never a skip.
-assert FIXTURES is not None, "shared/fixtures/plans must sit beside the project (../shared)"
+FIXTURES = PLANS
 
 
 def _fixture_text(name: str) -> str:
@@ -465,10 +449,10 @@ def _zip(files: dict[str, bytes]) -> bytes:
     (b"PK\x03\x04" + b"\x00" * 40, "plan.xlsx", "corrupt_xlsx", "损坏"),
     (b"%PDF-1.4\n%garbage that is not a pdf\n", "plan.pdf", "pdf_corrupt", "损坏"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "plan.png", "image", "OCR"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "plan.doc", "legacy_office", "另存为"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "slides.ppt", "ole_unknown", "既不是 Word"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "cut.doc", "convert_failed", "另存为"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), "plan.docx",
      "office_encrypted", "密码"),
-    (b"{\\rtf1\\ansi hello}", "plan.rtf", "rtf", ".docx"),
     (_zip({"readme.txt": b"hello"}), "plan.zip", "other_zip", "解压"),
     (_zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}), "plan.odt",
      "opendocument", ".docx"),
@@ -497,12 +481,12 @@ def test_size_limit_is_a_parameter():
     assert info.value.code == "too_large" and "MB" in str(info.value)
     assert read_document(data, "plan.txt", max_bytes=len(data)).kind == "text"
     with pytest.raises(PlanImportError):
-        parse_file(data, "plan.txt", max_bytes=10)
+        parse_file(data, "plan.txt", max_bytes=10, extract_targets=None)
 
 
 def test_a_readable_file_without_tasks():
     with pytest.raises(PlanImportError) as info:
-        parse_file("会议通知：请于周五下午参会。".encode(), "notice.txt")
+        parse_file("会议通知：请于周五下午参会。".encode(), "notice.txt", extract_targets=None)
     assert info.value.code == "no_tasks"
 
 

@@ -2,7 +2,6 @@
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,20 +11,15 @@ from django.urls import reverse
 from tasks import importing
 from tasks.models import PlanImport, Task, WorkPlan
 from tests import factories as f
+from tests.plan_fixtures import PLANS, plan_documents, score_module
 from units.models import Unit, UnitAlias
 
 pytestmark = pytest.mark.django_db
-PLANS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plans"
 KEY_TASKS = PLANS / "jilin-2021-key-tasks.txt"
 
 
 def load_score():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("plan_score", PLANS / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    return score_module().score
 
 
 @pytest.fixture
@@ -41,7 +35,7 @@ def jilin(world):
     return world
 
 
-@pytest.mark.parametrize("path", sorted(PLANS.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", plan_documents(), ids=lambda p: p.stem)
 def test_command_dry_run_json_scores_perfectly_and_writes_nothing(path, capsys):
     call_command("import_plan", str(path), "--dry-run", "--json")
     actual = json.loads(capsys.readouterr().out)

@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from core.api.clients import CLIENT_ATTRIBUTE
 from units.models import ApiClient, ApiToken
 from units.selectors import access_for_client
 from units.services import hash_api_key
@@ -58,7 +59,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("该接口客户端已停用。"))
         self._touch(token, client)
         user = client.user
-        user._luoshi_api_client = client
+        setattr(user, CLIENT_ATTRIBUTE, client)
         user._luoshi_access = access
         return user, token
 
@@ -73,11 +74,6 @@ class ApiTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request):
         # Makes a missing or bad credential a 401 (with this challenge) rather than a 403.
         return 'Token realm="api"'
-
-
-def client_of(request):
-    """The ``ApiClient`` behind a request, or ``None`` for a browser session."""
-    return getattr(getattr(request, "user", None), "_luoshi_api_client", None)
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

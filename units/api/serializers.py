@@ -2,10 +2,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from units.models import Committee, Unit, UnitAlias
 from units.selectors import committees_for
-
-from .fields import ScopedPrimaryKeyRelatedField
 
 
 class CommitteeSerializer(serializers.ModelSerializer):

@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from units import services
 from units.filtersets import CommitteeFilterSet, UnitFilterSet
 from units.models import UnitAlias
 from units.selectors import access_for, committees_for, units_for
 
-from .base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from .serializers import (
     AliasCreateSerializer,
     AliasSerializer,

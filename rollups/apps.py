@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RollupsConfig(AppConfig):
+    """Everything derived from accepted reports: roll-ups, dashboards, the year-end summary."""
+
+    name = "rollups"
+    verbose_name = _("汇总与年度总结")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 — queue roll-ups when reports change

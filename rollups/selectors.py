@@ -1,0 +1,262 @@
+"""Reads of the stored roll-ups for the dashboard, the year-end summary and the API.
+
+Nothing here recomputes: the numbers come from the rows ``rollups.engine`` wrote. Who
+may read them is decided by ``units.selectors.access_for`` (through ``visible_plans``):
+the dashboard and the summary are for the committee-wide roles — office, admin and
+leaders — of the plan's committee and of the committees above it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from core.formatting import percent_text
+from targets.models import Target
+from tasks.models import Assignment, Section, Task, WorkPlan
+from tasks.selectors import visible_plans
+from units.models import Committee, Unit
+from units.selectors import access_for
+
+from .models import (
+    LIGHT_OF_STATUS,
+    CommitteeRollup,
+    Light,
+    RollupRun,
+    SummaryFile,
+    TargetRollup,
+    TargetStatus,
+    TaskRollup,
+    TaskStatus,
+    UnitRollup,
+)
+
+
+def dashboard_plans(user):
+    """Plans whose dashboard the user may open: committee-wide roles of the plan's committee or above."""
+    access = access_for(user)
+    plans = visible_plans(user).exclude(status=WorkPlan.Status.DRAFT)
+    if access.is_superuser:
+        return plans
+    return plans.filter(committee_id__in=access.wide_committee_ids)
+
+
+def get_dashboard_plan(user, pk):
+    return get_object_or_404(dashboard_plans(user).select_related("committee"), pk=pk)
+
+
+def plan_years(plan):
+    return list(range(plan.period_start, plan.period_end + 1))
+
+
+def pick_year(plan, raw):
+    """The year asked for (``?year=``), or this year kept within the plan's period; 404 outside it."""
+    if raw in (None, ""):
+        return plan.current_year()
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        raise Http404(_("年度应为四位数字。")) from None
+    if not plan.period_start <= year <= plan.period_end:
+        raise Http404(_("该计划不包含%(year)s年度。") % {"year": year})
+    return year
+
+
+def derived_plan_ids(plan, year):
+    """The plan and every plan of a lower committee derived from it (recursively) that covers ``year``."""
+    found, frontier = [plan.pk], [plan.pk]
+    while frontier:
+        children = list(WorkPlan.objects.for_year(year).filter(parent_id__in=frontier)
+                        .exclude(status=WorkPlan.Status.DRAFT).exclude(pk__in=found).values_list("pk", flat=True))
+        found += children
+        frontier = children
+    return found
+
+
+@dataclass
+class TaskLine:
+    task: Task
+    rollup: TaskRollup | None
+    targets: list = field(default_factory=list)  # [TargetLine]
+
+    @property
+    def status(self):
+        return self.rollup.status if self.rollup else TaskStatus.NOT_STARTED
+
+    @property
+    def status_label(self):
+        return TaskStatus(self.status).label
+
+    @property
+    def light(self):
+        return LIGHT_OF_STATUS[self.status]
+
+    @property
+    def light_label(self):
+        return Light(self.light).label
+
+    @property
+    def projection_percent(self):
+        return percent_text(self.rollup.projection if self.rollup else None)
+
+
+@dataclass
+class TargetLine:
+    target: Target
+    rollup: TargetRollup | None
+    contributors: list = field(default_factory=list)
+
+    @property
+    def status(self):
+        return self.rollup.status if self.rollup else TargetStatus.NO_DATA
+
+    @property
+    def status_label(self):
+        return TargetStatus(self.status).label
+
+    @property
+    def reached(self):
+        return self.rollup.reached if self.rollup else Decimal(0)
+
+    @property
+    def percent(self):
+        """Attainment in percent for a progress bar (0–100), ``None`` without data."""
+        if not self.rollup or self.rollup.ratio is None:
+            return None
+        return max(0, min(100, round(float(self.rollup.ratio) * 100)))
+
+    @property
+    def ratio_percent(self):
+        return percent_text(self.rollup.ratio if self.rollup else None)
+
+    @property
+    def projection_percent(self):
+        return percent_text(self.rollup.projection if self.rollup else None)
+
+
+@dataclass
+class PlanRollup:
+    plans: list
+    year: int
+    runs: dict
+    sections: dict
+    tasks: list  # [TaskLine] in plan order
+    units: list  # [UnitRollup] with .unit
+    committees: dict
+    unit_names: dict
+
+    @property
+    def run(self):
+        return self.runs.get(self.plans[0].pk) if self.plans else None
+
+    @property
+    def computed(self):
+        return any(run.computed_at for run in self.runs.values())
+
+    def outline(self):
+        """[(section or None, [TaskLine])] of the first plan in document order."""
+        plan_id = self.plans[0].pk
+        groups, order = defaultdict(list), []
+        for line in self.tasks:
+            if line.task.plan_id != plan_id:
+                continue
+            key = line.task.section_id
+            if key not in groups:
+                order.append(key)
+            groups[key].append(line)
+        return [(self.sections.get(key), groups[key]) for key in order]
+
+    def section_chart(self):
+        """Attainment by section of the first plan: average capped completion of the targets with figures."""
+        rows = []
+        for section, lines in self.outline():
+            ratios, total, reached = [], 0, 0
+            for line in lines:
+                for t in line.targets:
+                    if t.target.ambiguous:
+                        continue
+                    total += 1
+                    reached += t.status == TargetStatus.REACHED
+                    if t.rollup and t.rollup.ratio is not None and t.target.comparator != Target.Comparator.AT_MOST:
+                        ratios.append(min(t.rollup.ratio, Decimal(1)))
+            label = f"{section.number} {section.title}" if section else _("未分章节")
+            average = (sum(ratios) / len(ratios) * 100).quantize(Decimal("0.1")) if ratios else None
+            rows.append({"label": label, "tasks": len(lines), "targets": total, "reached": reached,
+                         "average": average})
+        return rows
+
+
+def load_rollup(plans, year) -> PlanRollup:
+    """Everything stored about ``plans`` (WorkPlan objects, first = main) for ``year``, in a fixed number of queries."""
+    plan_ids = [p.pk for p in plans]
+    runs = {r.plan_id: r for r in RollupRun.objects.filter(plan_id__in=plan_ids, year=year)}
+    sections = {s.pk: s for s in Section.objects.filter(plan_id__in=plan_ids)}
+    tasks = list(
+        Task.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order", "pk").prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.only("id", "task_id", "unit_id", "role", "order")
+                     .order_by("role", "order")))
+    )
+    task_rollups = {r.task_id: r for r in TaskRollup.objects.filter(plan_id__in=plan_ids, year=year)}
+    target_rollups = {r.target_id: r for r in TargetRollup.objects.filter(plan_id__in=plan_ids, year=year)}
+    committee_ids = {p.committee_id for p in plans}
+    committees = dict(Committee.objects.values_list("id", "name"))
+    unit_names = dict(Unit.objects.filter(committee_id__in=committee_ids).values_list("id", "short_name"))
+    targets = defaultdict(list)
+    for target in Target.objects.filter(task__plan_id__in=plan_ids).order_by("task_id", "order", "pk"):
+        rollup = target_rollups.get(target.pk)
+        contributors = rollup.contributor_list(unit_names, committees) if rollup else []
+        targets[target.task_id].append(TargetLine(target, rollup, contributors))
+    position = {pid: i for i, pid in enumerate(plan_ids)}
+    tasks.sort(key=lambda t: (position[t.plan_id], t.order, t.pk))
+    lines = [TaskLine(task, task_rollups.get(task.pk), targets.get(task.pk, [])) for task in tasks]
+    for line in lines:
+        for t in line.targets:
+            t.target.task = line.task  # already loaded: no query per target
+    units = list(UnitRollup.objects.filter(plan_id__in=plan_ids, year=year).select_related("unit"))
+    units.sort(key=lambda u: (position[u.plan_id], u.unit.order, u.unit.short_name))
+    return PlanRollup(list(plans), year, runs, sections, lines, units, committees, unit_names)
+
+
+def committee_rollups(plan, year, plan_ids):
+    """Own-scope rollups of the committees of ``plan_ids`` (the derived plans) for the summary, main first."""
+    committee_ids = list(WorkPlan.objects.filter(pk__in=plan_ids).values_list("committee_id", flat=True))
+    rows = list(CommitteeRollup.objects.filter(committee_id__in=committee_ids, year=year)
+                .select_related("committee").order_by("committee__level", "committee__code", "scope"))
+    return rows
+
+
+def summary_files(plan, year):
+    return {f.kind: f for f in SummaryFile.objects.filter(plan=plan, year=year)}
+
+
+def get_summary_file(user, pk):
+    """A generated summary file the user may download (same reach as the plan's dashboard)."""
+    return get_object_or_404(
+        SummaryFile.objects.select_related("plan").filter(plan__in=dashboard_plans(user).values("pk")), pk=pk
+    )
+
+
+SUMMARY_CONTENT_TYPES = {
+    SummaryFile.Kind.WORKBOOK: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    SummaryFile.Kind.DRAFT: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def open_summary_file(sf):
+    """The file of a summary the caller may download (``get_summary_file``), opened for reading.
+
+    The one download path of the web page and the API; raises ``Http404`` with a message
+    saying why when the file is not (or no longer) there.
+    """
+    if not sf.is_ready:
+        raise Http404(_("该文件尚未生成。"))
+    try:
+        return sf.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件已被重新生成替换，请重新打开下载链接。")) from None
+

@@ -1,0 +1,15 @@
+"""Web pages of the rollups app (mounted under /reports/ with the reporting pages): dashboards
+and the year-end summary."""
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard_index, name="dashboard-index"),
+    path("dashboard/plans/<int:pk>/", views.plan_dashboard, name="plan-dashboard"),
+    path("dashboard/plans/<int:pk>/refresh/", views.plan_rollup_refresh, name="plan-rollup-refresh"),
+    path("summary/plans/<int:pk>/", views.summary_page, name="plan-summary"),
+    path("summary/plans/<int:pk>/generate/", views.summary_generate, name="plan-summary-generate"),
+    path("summary/files/<int:pk>/download/", views.summary_download, name="summary-download"),
+    path("scoring/", include("rollups.scoring.urls")),  # 考核
+]
