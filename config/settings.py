@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "security.middleware.SessionLimitsMiddleware",
     "security.middleware.PasswordChangeRequiredMiddleware",
     "security.middleware.NoStoreMiddleware",
+    "security.middleware.ApiDeniedAuditMiddleware",
     # django-axes after authentication: it answers a locked-out log-in attempt itself.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

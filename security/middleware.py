@@ -87,3 +87,27 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             add_never_cache_headers(response)
         return response
+
+
+class ApiDeniedAuditMiddleware:
+    """401/403 answers to API write attempts go to the audit trail (a revoked token, a read-only
+    client writing, a reporter closing a round…)."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code in (401, 403) and request.method not in self.SAFE
+                and request.path.startswith("/api/")):
+            from .audit import Kind, record
+
+            code = getattr(response, "data", None)
+            code = code.get("code", "") if isinstance(code, dict) else ""
+            auth = request.META.get("HTTP_AUTHORIZATION", "")
+            record(Kind.API_DENIED, request=request, status=response.status_code, code=code,
+                   method=request.method, path=request.path[:200],
+                   credential=auth.split(" ", 1)[0][:20] if auth else "session")
+        return response

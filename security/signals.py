@@ -2,12 +2,9 @@
 import time
 
 from axes.signals import user_locked_out
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-
-from units.models import UnitRole
 
 from .audit import Kind, record
 from .middleware import LOGIN_AT, MUST_CHANGE, SEEN_AT
@@ -42,13 +39,13 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
     record(Kind.LOCKED_OUT, request=request, username=str(username or "")[:150], ip_address=ip_address)
 
 
-@receiver(post_save, sender=UnitRole, dispatch_uid="security-role-added")
+@receiver(post_save, sender="units.UnitRole", dispatch_uid="security-role-added")
 def _role_saved(sender, instance, created, **kwargs):
     if created:
         record(Kind.ROLE_ADDED, obj=instance, actor=_current_user(), **_role_detail(instance))
 
 
-@receiver(post_delete, sender=UnitRole, dispatch_uid="security-role-removed")
+@receiver(post_delete, sender="units.UnitRole", dispatch_uid="security-role-removed")
 def _role_deleted(sender, instance, **kwargs):
     record(Kind.ROLE_REMOVED, obj=instance, actor=_current_user(), **_role_detail(instance))
 
@@ -72,7 +69,7 @@ def _current_user():
     return user if getattr(user, "is_authenticated", False) else None
 
 
-@receiver(post_save, sender=LogEntry, dispatch_uid="security-admin-action")
+@receiver(post_save, sender="admin.LogEntry", dispatch_uid="security-admin-action")
 def _admin_action(sender, instance, created, **kwargs):
     """Every add, change and delete in the Django admin (the admin's own LogEntry) is also audited."""
     if created:
@@ -97,8 +94,10 @@ def _old(sender, instance, fields):
 
 
 def _connect_lifecycle():
-    from reports.models import DeadlineExtension, ReminderLog, ReportingRound, ReportingSchedule
-    from tasks.models import WorkPlan
+    # Senders named "app_label.Model": this app sits below tasks and reports and imports neither.
+    WorkPlan, ReportingRound = "tasks.WorkPlan", "reports.ReportingRound"
+    ReportingSchedule, DeadlineExtension, ReminderLog = (
+        "reports.ReportingSchedule", "reports.DeadlineExtension", "reports.ReminderLog")
 
     @receiver(pre_save, sender=WorkPlan, dispatch_uid="security-plan-pre", weak=False)
     def _plan_pre(sender, instance, **kwargs):

@@ -59,19 +59,8 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_409_CONFLICT:
         body["code"] = "conflict"
     response.data = body
-    _audit_denied_write(context.get("request"), response.status_code, body["code"])
     return response
 
-
-def _audit_denied_write(request, status_code, code):
-    """401/403 answers to write attempts go to the audit trail (a revoked token, a read-only client writing…)."""
-    if request is None or request.method in ("GET", "HEAD", "OPTIONS") or status_code not in (401, 403):
-        return
-    from security import audit
-
-    client = getattr(getattr(request, "user", None), "_luoshi_api_client", None)
-    audit.record(audit.Kind.API_DENIED, request=request, status=status_code, code=code, method=request.method,
-                 path=request.path[:200], client=str(client) if client is not None else "")
 
 
 class Conflict(exceptions.APIException):
