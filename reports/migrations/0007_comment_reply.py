@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_workflow_outbox'),
+        ('reports', '0006_plan_rounds_protected'),
     ]
 
     operations = [
