@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tasks import views as task_views
 from tasks.models import WorkPlan
 from units.models import UnitRole
 from units.selectors import access_for
@@ -43,7 +44,7 @@ def home(request):
         if access.committees_with(Role.LEADER):
             plan = _leader_plan(access)
             return redirect(reverse("plan-dashboard", args=[plan.pk]) if plan else reverse("dashboard-index"))
-        return redirect("plan-list")
+        return task_views.home(request)  # anyone else: the plan list
     today = timezone.localdate()
     context = {"today": today, "is_office": is_office, "is_reporter": is_reporter, "is_approver": is_approver}
     if is_office:

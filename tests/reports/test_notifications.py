@@ -115,7 +115,8 @@ def test_notification_list_query_count_is_constant_as_rounds_grow(client, world,
         rnd = services.create_round(plan=world.plan, period_kind="extra", period_label=f"专项{n}", period_start=start,
                                     period_end=start, opens_on=start, due_on=start)
         report = rnd.reports.get(unit=world.lead_unit)
-        report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="x")
+        report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="x",
+                                     figures={world.target.pk: "3000"})
         services.submit(report=report, user=world.users["lead_reporter"])
     assert Notification.objects.filter(user=world.users["lead_approver"]).count() == 6
     with django_assert_max_num_queries(len(few)):

@@ -127,7 +127,7 @@ def test_nobody_approves_a_report_they_submitted(world, flow):
     both = world.users["lead_approver"]
     f.UnitRoleFactory(user=both, unit=world.lead_unit, role=R.REPORTER)
     f.UnitRoleFactory(user=f.UserFactory(username="second_approver"), unit=world.lead_unit, role=R.APPROVER)
-    report = services.save_draft(report=flow.report(), user=both, version=1, progress="完成3000人。")
+    report = services.save_draft(report=flow.report(), user=both, version=1, progress="完成3000人。", figures={world.target.pk: "3000"})
     report = services.submit(report=report, user=both)
     assert report.status == S.SUBMITTED  # another approver exists: the report waits for them
     with pytest.raises(PermissionDenied, match="自己提交"):
@@ -140,7 +140,8 @@ def test_a_submitted_report_goes_to_the_office_when_the_submitter_is_the_only_ap
     f.UnitRoleFactory(user=only, unit=world.part_unit, role=R.REPORTER)
     UnitRole.objects.filter(unit=world.part_unit, role=R.APPROVER).delete()
     f.UnitRoleFactory(user=only, unit=world.part_unit, role=R.APPROVER)
-    report = services.save_draft(report=flow.report(world.part_unit), user=only, version=1, progress="已完成。")
+    report = services.save_draft(report=flow.report(world.part_unit), user=only, version=1, progress="已完成。",
+                                 figures={world.target.pk: "300"})
     assert services.submit(report=report, user=only).status == S.APPROVED
 
 
@@ -148,7 +149,7 @@ def test_the_office_does_not_accept_a_report_it_submitted(world, flow):
     office = world.users["office"]
     f.UnitRoleFactory(user=office, unit=world.lead_unit, role=R.REPORTER)
     UnitRole.objects.filter(unit=world.lead_unit, role=R.APPROVER).delete()
-    report = services.save_draft(report=flow.report(), user=office, version=1, progress="完成3000人。")
+    report = services.save_draft(report=flow.report(), user=office, version=1, progress="完成3000人。", figures={world.target.pk: "3000"})
     report = services.submit(report=report, user=office)
     with pytest.raises(PermissionDenied, match="自己提交"):
         services.accept(report=report, user=office)
@@ -161,7 +162,7 @@ def test_self_approval_refused_on_the_web_page_too(client, world, flow):
     both = world.users["lead_approver"]
     f.UnitRoleFactory(user=both, unit=world.lead_unit, role=R.REPORTER)
     f.UnitRoleFactory(user=f.UserFactory(username="second_approver"), unit=world.lead_unit, role=R.APPROVER)
-    report = services.save_draft(report=flow.report(), user=both, version=1, progress="完成3000人。")
+    report = services.save_draft(report=flow.report(), user=both, version=1, progress="完成3000人。", figures={world.target.pk: "3000"})
     report = services.submit(report=report, user=both)
     client.force_login(both)
     response = client.post(reverse("report-action", args=[report.pk, "approve"]))
