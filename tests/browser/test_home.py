@@ -50,7 +50,8 @@ def test_reporter_home(page_as, world, axe, viewport):
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_approver_signs_off_from_home(page_as, world, axe, viewport):
     report = world.report_of(world.lead_unit)
-    report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="完成。")
+    report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="完成。",
+                                 figures={world.target.pk: "3000"})
     services.submit(report=report, user=world.users["lead_reporter"])
     page = page_as(world.users["lead_approver"])
     if viewport:
@@ -98,7 +99,8 @@ def test_leader_lands_on_the_dashboard(page_as, world, axe):
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_notifications_clear_once_the_report_is_handled(page_as, world, axe, viewport):
     report = world.report_of(world.lead_unit)
-    report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="完成。")
+    report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="完成。",
+                                 figures={world.target.pk: "3000"})
     services.submit(report=report, user=world.users["lead_reporter"])
     page = page_as(world.users["lead_approver"])
     if viewport:
