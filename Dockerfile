@@ -15,4 +15,4 @@ RUN pip install --no-cache-dir . \
 RUN useradd --system --home /app luoshi && mkdir -p /app/media && chown luoshi /app/media
 USER luoshi
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

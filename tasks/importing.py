@@ -24,7 +24,7 @@ from .importer import PlanImportError, ocr, parse_file
 from .importer.errors import import_error
 from .importer.readers import OCR_CODES
 from .models import PlanImport, WorkPlan
-from .services import create_plan_from_structure, guess_plan_kind
+from .services import create_plan_from_structure, infer_plan_kind, infer_plan_title
 
 
 def read_plan_file(*, data: bytes, filename: str, ocr: bool = False) -> dict:
@@ -128,7 +128,8 @@ def preview(record: PlanImport) -> dict:
         "status": record.status,
         "source_name": record.source_name,
         "committee": record.committee.code,
-        "kind": guess_plan_kind((record.structure.get("plan") or {}).get("title")),
+        "kind": infer_plan_kind(record.structure),
+        "title": infer_plan_title(committee=record.committee, structure=record.structure, source_name=record.source_name),
         "structure": record.structure,
         "units": units,
         "unknown_units": [name for name, r in units.items() if r["status"] == "unknown"],
@@ -161,7 +162,9 @@ def _unit_mapping(committee, unknown, unit_choices):
     for name in unknown:
         choice = str(unit_choices.get(name) or "").strip()
         if not choice:
-            errors.append(_("单位“%(name)s”尚未对应：请选择已有单位或新建。") % {"name": name})
+            errors.append(_("单位“%(name)s”尚未对应：请选择已有单位、新建，或忽略（不是成员单位）。") % {"name": name})
+        elif choice == "ignore":
+            mapping[name] = None  # not a member unit (地方各级政府 …): left out of the plan
         elif choice == "new":
             mapping[name] = create_unit(committee=committee, code=_new_unit_code(committee), short_name=name[:60])
         else:
@@ -196,8 +199,8 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
                    keep_targets=None, kind: str | None = None, status: str = WorkPlan.Status.DRAFT) -> WorkPlan:
     """Save the previewed plan with all its parts, or nothing.
 
-    ``unit_choices`` maps each unknown printed name to a unit id of the committee or
-    ``"new"``; ``keep_targets`` lists ``"task_index:target_index"`` keys to keep (``None``:
+    ``unit_choices`` maps each unknown printed name to a unit id of the committee, ``"new"`` or
+    ``"ignore"`` (not a member unit: the name is left out); ``keep_targets`` lists ``"task_index:target_index"`` keys to keep (``None``:
     every target not flagged doubtful); ``plan_overrides`` corrects title, doc number, years…
     """
     record = PlanImport.objects.select_for_update().select_related("committee").get(pk=record.pk)
@@ -210,6 +213,10 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
     structure = _apply_edits(record.structure, plan_overrides, None if keep_targets is None else set(keep_targets))
     if not structure.get("tasks"):
         raise ValidationError(_("没有可导入的任务。"))
+    kind = kind or infer_plan_kind(structure)
+    meta = structure.setdefault("plan", {})
+    meta["title"] = infer_plan_title(committee=record.committee, structure=structure, source_name=record.source_name,
+                                     kind=kind)
     plan = create_plan_from_structure(
         committee=record.committee, structure=structure, kind=kind, status=status, unit_mapping=mapping,
         source_name=record.source_name, created_by=user,

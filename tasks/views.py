@@ -6,6 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from targets.selectors import revisions_for_plan
+from units.selectors import can_manage_plan
+
 from . import importing, selectors
 from .filtersets import WorkPlanFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -23,8 +26,10 @@ def home(request):
 @login_required
 def plan_detail(request, pk):
     plan = selectors.get_plan(request.user, pk)
-    outline = selectors.plan_outline(plan)
-    return render(request, "tasks/plan_detail.html", {"plan": plan, "outline": outline})
+    outline = selectors.with_revisions(selectors.plan_outline(plan), revisions_for_plan(plan))
+    return render(request, "tasks/plan_detail.html", {
+        "plan": plan, "outline": outline, "can_manage": can_manage_plan(request.user, plan),
+    })
 
 
 # ---------------------------------------------------------------- the import wizard

@@ -30,7 +30,7 @@ class PlanImportUploadSerializer(serializers.Serializer):
 class PlanImportConfirmSerializer(serializers.Serializer):
     unit_choices = serializers.DictField(
         child=serializers.CharField(), required=False, default=dict,
-        help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位；选定的对应关系记为别名"),
+        help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位，或 \"ignore\" 忽略（不是成员单位）；选定的对应关系记为别名"),
     )
     plan = serializers.DictField(required=False, default=dict,
                                  help_text=T("更正计划信息：title、doc_number、issued_on、period_start、period_end"))
