@@ -24,7 +24,11 @@ def never_convert(monkeypatch):
 
 
 def add(world, report, name, content, user="lead_reporter"):
-    return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
+    from django.test import TestCase
+
+    # The file is moved into place when the row commits (core/storage.py): run that callback here.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), [
