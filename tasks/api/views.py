@@ -23,6 +23,7 @@ from tasks.models import Assignment, Section, Task, WorkPlan
 from units.selectors import access_for
 
 from . import exports
+from .lifecycle import PlanLifecycleActions
 from .rows import TaskRows
 from .serializers import PlanCreateSerializer, SectionSerializer, TaskSerializer, WorkPlanSerializer
 
@@ -48,7 +49,7 @@ def attachment(content, content_type, filename):
         request=PlanCreateSerializer, responses={201: WorkPlanSerializer}, tags=[TAG_PLANS],
     ),
 )
-class WorkPlanViewSet(LuoshiViewSet):
+class WorkPlanViewSet(PlanLifecycleActions, LuoshiViewSet):
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     ordering_fields = ["period_start", "title", "issued_on", "created_at"]
