@@ -16,6 +16,8 @@ from django.utils import timezone
 from reports import services
 from reports.models import ProgressReport, ReportingRound, ReportingSchedule
 from rollups.engine import recompute_plan
+from rollups.models import ScoringScheme
+from rollups.scoring.services import add_adjustment, save_scheme
 from tasks.models import WorkPlan
 from tasks.services import create_plan_from_structure
 from units.models import Committee, Unit, UnitRole
@@ -52,6 +54,7 @@ def demo_logins():
 def load_demo(stdout=None) -> bool:
     """Load everything; returns False when the demo was already there."""
     if WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").exists():
+        _load_scoring()  # a demo loaded before 考核 existed gets its scheme too (once)
         return False
     with transaction.atomic():
         committee = _load_committee()
@@ -59,7 +62,36 @@ def load_demo(stdout=None) -> bool:
         plan = _load_plan(committee, people["office"])
     _load_reports(plan, people)
     _date_the_workflow(plan)
+    _load_scoring()
     return True
+
+
+SCORING_ITEMS = [  # the demo's 考核办法: "按时报送 6分；缺报1次扣1分，迟报1次扣0.5分" and the rest
+    {"kind": "timeliness", "label": "按时报送", "points": Decimal(6), "per_missing": Decimal(1),
+     "per_late": Decimal("0.5")},
+    {"kind": "completeness", "label": "报送完整", "points": Decimal(14)},
+    {"kind": "returns", "label": "报告质量", "points": Decimal(10), "per_return": Decimal(2)},
+    {"kind": "targets", "label": "目标完成", "points": Decimal(40)},
+    {"kind": "tasks", "label": "任务完成", "points": Decimal(30)},
+    {"kind": "adjustments", "label": "加分/扣分", "points": Decimal(5)},
+]
+
+
+def _load_scoring():
+    """The 2021 考核办法 of the 吉林省 committee, with one bonus entered by the office."""
+    committee = Committee.objects.filter(code="jilin").first()
+    office = get_user_model().objects.filter(username="office").first()
+    if committee is None or office is None or ScoringScheme.objects.filter(committee=committee, year=2021).exists():
+        return
+    with transaction.atomic():
+        scheme = save_scheme(
+            user=office, committee=committee, year=2021, title="2021年度省政府残工委成员单位工作考核办法",
+            doc_number="吉政残工委办发〔2021〕5号", excellent_from=Decimal(90), good_from=Decimal(80),
+            fair_from=Decimal(60), items=[{**row, "order": i} for i, row in enumerate(SCORING_ITEMS)])
+        unit = Unit.objects.filter(committee=committee, short_name="省民政厅").first()
+        if unit is not None:
+            add_adjustment(user=office, scheme=scheme, unit=unit, points=Decimal(2), reason="获评全省残疾人工作先进集体",
+                           evidence="吉政残工委发〔2021〕9号通报")
 
 
 def _load_committee():

@@ -4,6 +4,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from core.health import stamp_worker_heartbeat
+
 from . import outbox, reminders, schedule
 from .models import ReportingRound
 from .services import ensure_report_slots
@@ -46,5 +48,8 @@ def send_round_reminders(self, round_id: int, day_iso: str | None = None) -> lis
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def dispatch_workflow_events(self) -> int:
-    """Beat, every minute: send the workflow events still owed (a broker outage delayed them)."""
+    """Beat, every minute: send the workflow events still owed (a broker outage delayed them).
+
+    Running it also stamps the worker heartbeat that ``/healthz/ready`` reports."""
+    stamp_worker_heartbeat()
     return outbox.dispatch()

@@ -9,6 +9,7 @@ Status flow of a report::
 """
 import datetime
 import hashlib
+import logging
 import os
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import storage
 from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
@@ -35,6 +37,7 @@ from .models import (
     WorkflowEvent,
 )
 
+logger = logging.getLogger(__name__)
 Status = ProgressReport.Status
 EDITABLE = selectors.EDITABLE
 FIGURE_CEILING = Decimal("1e12")
@@ -451,29 +454,44 @@ def remove_schedule(*, schedule, user) -> None:
 MAX_ATTACHMENTS = 20
 
 
-@transaction.atomic
 def add_attachment(*, report, user, upload) -> Attachment:
-    """Attach an evidence file to a report the user's unit is writing (checked by content and size)."""
+    """Attach an evidence file to a report the user's unit is writing (checked by content and size).
+
+    The file is written aside first and moved into place only once the row is committed: a
+    storage failure gets a Chinese message and leaves neither a row nor a (partial) file.
+    """
     _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以上传证明材料。"))
-    report = _locked(report)
-    _check_open(report)
-    if report.status not in EDITABLE:
-        raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {"status": report.get_status_display()},
-                              code="not_editable")
-    if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
-        raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
     kind = uploads.check_evidence(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
-    upload.seek(0)
     original = os.path.basename(upload.name or "file")[:200]
     ext = os.path.splitext(original)[1].lower()
-    attachment = Attachment(report=report, original_name=original, size=upload.size, content_type=kind.content_type,
-                            sha256=digest.hexdigest(), uploaded_by=user)
-    attachment.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
-    attachment.save()
+    name = Attachment.file.field.generate_filename(None, f"{uuid.uuid4().hex}{ext}")
+    try:
+        pending = storage.write_pending(name, upload)
+    except storage.StorageUnavailable:
+        logger.exception("evidence file for report %s could not be stored", report.pk)
+        raise ValidationError(_("服务器暂时无法保存文件（存储空间不足或目录不可写）。本次没有保存任何内容，"
+                                "请稍后重试；如仍失败，请联系系统管理员。"), code="storage") from None
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            _check_open(report)
+            if report.status not in EDITABLE:
+                raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {
+                    "status": report.get_status_display()}, code="not_editable")
+            if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+                raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
+            attachment = Attachment(report=report, original_name=original, size=upload.size,
+                                    content_type=kind.content_type, sha256=digest.hexdigest(), uploaded_by=user)
+            attachment.file.name = pending.name
+            attachment.save()
+            transaction.on_commit(pending.move_into_place)
+    except BaseException:
+        pending.discard()
+        raise
     return attachment
 
 

@@ -333,3 +333,6 @@ class SummaryFile(models.Model):
     @property
     def is_ready(self):
         return bool(self.file) and self.generated_at is not None
+
+
+from .models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme, TargetWeight  # noqa: E402,F401  考核

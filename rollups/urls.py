@@ -1,6 +1,6 @@
 """Web pages of the rollups app (mounted under /reports/ with the reporting pages): dashboards
 and the year-end summary."""
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("summary/plans/<int:pk>/", views.summary_page, name="plan-summary"),
     path("summary/plans/<int:pk>/generate/", views.summary_generate, name="plan-summary-generate"),
     path("summary/files/<int:pk>/download/", views.summary_download, name="summary-download"),
+    path("scoring/", include("rollups.scoring.urls")),  # 考核
 ]

@@ -21,6 +21,7 @@ class WorkPlan(models.Model):
         WORK_POINTS = "work_points", _("工作要点")
         FIVE_YEAR = "five_year", _("五年规划")
         DIVISION_TABLE = "division_table", _("任务分工表")
+        SUPERVISION = "supervision", _("督办事项")  # 会议纪要的议定事项、领导批示
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -214,6 +215,8 @@ class PlanImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        READING = "reading", _("识别中")  # a scan being read by OCR in a job
+        FAILED = "failed", _("识别失败")
         PREVIEW = "preview", _("待确认")
         CONFIRMED = "confirmed", _("已导入")
         DISCARDED = "discarded", _("已放弃")
@@ -230,6 +233,11 @@ class PlanImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # scans: OCR progress, the message if it failed, and each page's text (page number, text, low-confidence words)
+    pages_done = models.PositiveIntegerField(_("已识别页数"), default=0)
+    pages_total = models.PositiveIntegerField(_("总页数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    ocr_pages = models.JSONField(_("逐页识别文字"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("计划导入")

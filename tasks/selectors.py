@@ -1,6 +1,7 @@
 """Reads for plans and tasks, always filtered by what the user may see."""
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Prefetch
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -11,13 +12,38 @@ from units.selectors import access_for
 from .models import Assignment, PlanChange, PlanImport, Section, Task, WorkPlan
 
 
+def readable_committee_ids(user):
+    """The committees whose plans — with their sections and tasks — ``user`` may read, or ``None``
+    for all of them (superusers): the reach decided by ``units.selectors.access_for`` (own
+    committee; the committees below for committee-wide roles; an API client's subtree)."""
+    access = access_for(user)
+    return None if access.is_superuser else access.readable_committee_ids
+
+
 def visible_plans(user):
     """Plans of the committees the user can read (own committee, and lower ones for the office)."""
-    access = access_for(user)
     qs = WorkPlan.objects.select_related("committee")
-    if access.is_superuser:
-        return qs
-    return qs.filter(committee_id__in=access.readable_committee_ids)
+    ids = readable_committee_ids(user)
+    return qs if ids is None else qs.filter(committee_id__in=ids)
+
+
+def visible_sections(user):
+    """Sections of ``visible_plans(user)``."""
+    return Section.objects.filter(plan__in=visible_plans(user).values("id"))
+
+
+def visible_tasks(user):
+    """Tasks of ``visible_plans(user)``, written for the API's hot task list: no join, and on
+    PostgreSQL the committee ids travel as one array parameter (not one parameter per id)."""
+    tasks = Task.objects.all()
+    ids = readable_committee_ids(user)
+    if ids is None:
+        return tasks
+    ids = sorted(ids)
+    if connection.vendor == "postgresql":
+        plans = RawSQL(f"SELECT id FROM {WorkPlan._meta.db_table} WHERE committee_id = ANY(%s)", [ids])
+        return tasks.filter(plan_id__in=plans)
+    return tasks.filter(plan__committee_id__in=ids)
 
 
 def plan_list(user):
@@ -70,6 +96,12 @@ def office_committees(user):
     return Committee.objects.filter(id__in=access.committees_with(UnitRole.Role.OFFICE, UnitRole.Role.ADMIN))
 
 
+def can_create_plans(user, committee) -> bool:
+    """Whether ``user`` may create plans of ``committee``: its office or admin, or a read-write API
+    client of its subtree (the decision of ``units.selectors.Access.is_office_of``)."""
+    return access_for(user).is_office_of(committee.pk)
+
+
 def visible_imports(user):
     return PlanImport.objects.filter(committee__in=office_committees(user)).select_related("committee")
 
@@ -92,6 +124,7 @@ def import_rows(preview):
             "lead": [(name, units.get(name, {})) for name in task.get("lead_units", [])],
             "participating": [(name, units.get(name, {})) for name in task.get("participating_units", [])],
             "targets": [(f"{i}:{j}", t) for j, t in enumerate(task.get("targets", []))],
+            "page": (preview.get("ocr") or {}).get("task_pages", [None] * (i + 1))[i],
         })
     return rows
 

@@ -15,8 +15,10 @@ from .models import Assignment, PlanChange, Section, Task, WorkPlan
 
 
 def guess_plan_kind(title: str | None) -> str:
-    """A plan's kind from its title: 工作要点, 分工, 规划 or (by default) 重点工作任务."""
+    """A plan's kind from its title: 督办事项 (纪要, 批示), 工作要点, 分工, 规划 or (by default) 重点工作任务."""
     title = title or ""
+    if "纪要" in title or "批示" in title or "督办" in title:
+        return WorkPlan.Kind.SUPERVISION
     if "要点" in title:
         return WorkPlan.Kind.WORK_POINTS
     if "分工" in title:

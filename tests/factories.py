@@ -176,3 +176,46 @@ class RefusedEditFactory(factory.django.DjangoModelFactory):
     report = factory.SubFactory(ProgressReportFactory)
     based_on_version = 1
     payload = factory.LazyFunction(lambda: {"progress": "x"})
+
+
+class ScoringSchemeFactory(factory.django.DjangoModelFactory):
+    """A 考核办法 with the demo's six items (see ``scoring_items``)."""
+
+    class Meta:
+        model = "rollups.ScoringScheme"
+        skip_postgeneration_save = True
+
+    committee = factory.SubFactory(CommitteeFactory)
+    year = 2021
+    title = "2021年度成员单位工作考核办法"
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from rollups.models import ScoringItem
+
+        for order, row in enumerate(extracted if extracted is not None else scoring_items()):
+            ScoringItem.objects.create(scheme=self, order=order, **row)
+
+
+def scoring_items():
+    from decimal import Decimal as D
+
+    return [
+        {"kind": "timeliness", "label": "按时报送", "points": D(6), "per_missing": D(1), "per_late": D("0.5")},
+        {"kind": "completeness", "label": "报送完整", "points": D(14)},
+        {"kind": "returns", "label": "报告质量", "points": D(10), "per_return": D(2)},
+        {"kind": "targets", "label": "目标完成", "points": D(40)},
+        {"kind": "tasks", "label": "任务完成", "points": D(30)},
+        {"kind": "adjustments", "label": "加分/扣分", "points": D(5)},
+    ]
+
+
+class ScoreAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rollups.ScoreAdjustment"
+
+    scheme = factory.SubFactory(ScoringSchemeFactory)
+    points = 1
+    reason = "获省政府表彰"

@@ -144,6 +144,14 @@ def committees_for(user):
     return qs if access.is_superuser else qs.filter(id__in=access.readable_committee_ids)
 
 
+def wide_committees(user):
+    """Committees whose every report and roll-up ``user`` may read: those of the committee-wide roles
+    and the committees below them (an API client: its subtree); all of them for superusers."""
+    access = access_for(user)
+    qs = Committee.objects.all()
+    return qs if access.is_superuser else qs.filter(id__in=access.wide_committee_ids)
+
+
 def units_for(user):
     access = access_for(user)
     qs = Unit.objects.select_related("committee", "successor")

@@ -1,9 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import scoring, views
 
 router = SimpleRouter()
 router.register("plan-rollups", views.PlanRollupViewSet, basename="api-plan-rollup")
 router.register("committee-rollups", views.CommitteeRollupViewSet, basename="api-committee-rollup")
 router.register("summaries", views.SummaryFileViewSet, basename="api-summary")
+router.register("scoring-schemes", scoring.ScoringSchemeViewSet, basename="api-scoring-scheme")
+router.register("scoring-results", scoring.ScoringResultViewSet, basename="api-scoring-result")
 urlpatterns = router.urls

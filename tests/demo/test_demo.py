@@ -38,3 +38,21 @@ def test_demo_reports_carry_2021_dates_so_timeliness_is_meaningful():
     assert federation.reports_on_time == federation.reports_submitted > 0
     assert 0 < civil_affairs.reports_on_time < civil_affairs.reports_submitted  # late in the third quarter
     assert not ProgressReport.objects.filter(submitted_at__year__gt=2022).exists()
+
+
+def test_demo_has_a_scoring_scheme_with_scores():
+    from django.contrib.auth import get_user_model
+
+    from demo.loading import load_demo
+    from rollups.models import ScoringScheme
+    from rollups.scoring import selectors
+
+    load_demo()
+    load_demo()
+    scheme = ScoringScheme.objects.get(committee__code="jilin", year=2021)
+    assert scheme.items.count() == 6 and scheme.adjustments.count() == 1
+    cards, top = selectors.results(get_user_model().objects.get(username="office"), scheme)
+    assert top == 100 and len(cards) > 10
+    assert any(line.link for c in cards for i in c.items for line in i.lines)
+    rs_cards, _ = selectors.results(get_user_model().objects.get(username="rs_reporter"), scheme)
+    assert [c.name for c in rs_cards] == ["省人社厅"]
