@@ -15,7 +15,7 @@ from tasks.models import PlanChange
 TAG = T("工作计划与任务")
 
 
-class ReasonSerializer(serializers.Serializer):
+class PlanCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="",
                                    help_text=T("原因（结束计划时可填）"))
 
@@ -48,11 +48,11 @@ class PlanLifecycleActions:
         return self._plan_answer(services.publish_plan(plan=self.get_object(), user=request.user))
 
     @extend_schema(summary=T("结束工作计划"), description=T("各填报轮次关闭后结束已发布的计划。"),
-                   request=ReasonSerializer, tags=[TAG])
+                   request=PlanCloseSerializer, tags=[TAG])
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def close(self, request, pk=None):
         plan = self.get_object()
-        data = ReasonSerializer(data=request.data)
+        data = PlanCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._plan_answer(services.close_plan(plan=plan, user=request.user, reason=data.validated_data["reason"]))
 
