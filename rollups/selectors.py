@@ -104,6 +104,57 @@ class TaskLine:
     def projection_percent(self):
         return percent_text(self.rollup.projection if self.rollup else None)
 
+    @property
+    def reason(self):
+        """One line saying why the light is what it is (the worst target's reason, or the reports)."""
+        counted = [t for t in self.targets if not t.target.ambiguous]
+        if counted:
+            worst = max(counted, key=_severity)
+            text = worst.reason
+            return f"{worst.target.indicator}：{text}" if len(counted) > 1 else text
+        rollup = self.rollup
+        if not rollup or rollup.status == TaskStatus.NOT_STARTED:
+            return _("尚无已采纳的报告")
+        return _("%(reported)s / %(assigned)s 个责任单位已有采纳的报告") % {
+            "reported": rollup.units_reported, "assigned": rollup.units_assigned}
+
+
+# how bad a target's status is, to pick the one that explains a task's light
+TARGET_SEVERITY = {TargetStatus.REACHED: 0, TargetStatus.ON_TRACK: 1, TargetStatus.NO_DATA: 2,
+                   TargetStatus.BEHIND: 3, TargetStatus.AT_RISK: 4}
+
+
+def _severity(line):
+    """Sort key of a target line: the worse status first, then the lower ratio."""
+    ratio = line.rollup.ratio if line.rollup and line.rollup.ratio is not None else Decimal(0)
+    return TARGET_SEVERITY.get(line.status, 0), -ratio
+
+
+def pace_percent(ratio):
+    """A ratio as short percent text for reasons: 0.62 → "62%", 0.7479 → "74.8%"."""
+    text = percent_text(ratio)
+    return text.replace(".0%", "%") if text else text
+
+
+def target_reason(status, ratio, expected, ceiling=False):
+    """The one-line reason of a target's light, e.g. "目标完成率 62%，低于序时进度 75%"."""
+    if status == TargetStatus.NO_DATA or ratio is None:
+        return _("暂无已采纳的数据")
+    values = {"ratio": pace_percent(ratio), "expected": pace_percent(expected)}
+    if ceiling:
+        if status == TargetStatus.AT_RISK:
+            return _("已用上限 %(ratio)s，已超出上限") % values
+        return _("已用上限 %(ratio)s") % values
+    if status == TargetStatus.REACHED:
+        return _("目标完成率 %(ratio)s，已达成") % values
+    if expected is None:
+        return _("目标完成率 %(ratio)s") % values
+    if ratio < expected:
+        if status == TargetStatus.ON_TRACK:
+            return _("目标完成率 %(ratio)s，略低于序时进度 %(expected)s（在容差内）") % values
+        return _("目标完成率 %(ratio)s，低于序时进度 %(expected)s") % values
+    return _("目标完成率 %(ratio)s，达到序时进度 %(expected)s") % values
+
 
 @dataclass
 class TargetLine:
@@ -137,6 +188,27 @@ class TargetLine:
     @property
     def projection_percent(self):
         return percent_text(self.rollup.projection if self.rollup else None)
+
+    @property
+    def expected_percent(self):
+        return percent_text(self.rollup.expected if self.rollup else None)
+
+    @property
+    def light(self):
+        return LIGHT_OF_STATUS[TARGET_TASK_STATUS[self.status]]
+
+    @property
+    def reason(self):
+        rollup = self.rollup
+        if rollup is None:
+            return target_reason(TargetStatus.NO_DATA, None, None)
+        return target_reason(rollup.status, rollup.ratio, rollup.expected,
+                             self.target.comparator == Target.Comparator.AT_MOST)
+
+
+TARGET_TASK_STATUS = {TargetStatus.NO_DATA: TaskStatus.NOT_STARTED, TargetStatus.ON_TRACK: TaskStatus.ON_TRACK,
+                      TargetStatus.BEHIND: TaskStatus.BEHIND, TargetStatus.AT_RISK: TaskStatus.AT_RISK,
+                      TargetStatus.REACHED: TaskStatus.DONE}
 
 
 @dataclass
