@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.formatting import percent_text
+from reports.models import ProgressReport
 from targets.models import Target
 from tasks.models import Assignment, Section, Task, WorkPlan
 from tasks.selectors import visible_plans
@@ -83,6 +84,14 @@ class TaskLine:
     task: Task
     rollup: TaskRollup | None
     targets: list = field(default_factory=list)  # [TargetLine]
+    notes: list = field(default_factory=list)  # [(unit name, 存在问题)] of the units' latest reports this year
+
+    @property
+    def explanation(self):
+        """The units' explanations (存在问题) shown beside a yellow or red light."""
+        if self.light not in (Light.YELLOW, Light.RED) or not self.notes:
+            return ""
+        return "；".join(f"{name}：{text}" for name, text in self.notes)
 
     @property
     def status(self):
@@ -161,6 +170,13 @@ class TargetLine:
     target: Target
     rollup: TargetRollup | None
     contributors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # the task's units' explanations, as on its TaskLine
+
+    @property
+    def explanation(self):
+        if self.status not in (TargetStatus.BEHIND, TargetStatus.AT_RISK) or not self.notes:
+            return ""
+        return "；".join(f"{name}：{text}" for name, text in self.notes)
 
     @property
     def status(self):
@@ -285,13 +301,29 @@ def load_rollup(plans, year) -> PlanRollup:
         targets[target.task_id].append(TargetLine(target, rollup, contributors))
     position = {pid: i for i, pid in enumerate(plan_ids)}
     tasks.sort(key=lambda t: (position[t.plan_id], t.order, t.pk))
-    lines = [TaskLine(task, task_rollups.get(task.pk), targets.get(task.pk, [])) for task in tasks]
+    notes = explanations(plan_ids, year, unit_names)
+    lines = [TaskLine(task, task_rollups.get(task.pk), targets.get(task.pk, []), notes.get(task.pk, []))
+             for task in tasks]
     for line in lines:
         for t in line.targets:
             t.target.task = line.task  # already loaded: no query per target
+            t.notes = line.notes
     units = list(UnitRollup.objects.filter(plan_id__in=plan_ids, year=year).select_related("unit"))
     units.sort(key=lambda u: (position[u.plan_id], u.unit.order, u.unit.short_name))
     return PlanRollup(list(plans), year, runs, sections, lines, units, committees, unit_names)
+
+
+def explanations(plan_ids, year, unit_names) -> dict:
+    """{task: [(unit name, 存在问题)]}: each unit's latest submitted explanation on the task in ``year``
+    (lead units first, as their reports are read first) — one query."""
+    latest = defaultdict(dict)
+    rows = (ProgressReport.objects.filter(round__plan_id__in=plan_ids, round__period_end__year=year)
+            .exclude(status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]).exclude(problems="")
+            .order_by("round__period_end", "pk").values_list("task_id", "unit_id", "problems"))
+    for task_id, unit_id, text in rows:
+        latest[task_id][unit_id] = text.strip()
+    return {task_id: [(unit_names.get(unit_id, ""), text) for unit_id, text in by_unit.items() if text]
+            for task_id, by_unit in latest.items()}
 
 
 def committee_rollups(plan, year, plan_ids):

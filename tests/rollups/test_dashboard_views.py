@@ -217,3 +217,15 @@ def test_weighted_curve_and_tolerance_change_the_light(client, rolled):
     rollup.recompute_plan(rolled.plan.pk, 2021)
     html = client.get(dashboard_url(rolled)).content.decode()
     assert "略低于序时进度 74.8%（在容差内）" in html and "绿灯 · 进展顺利" in html
+
+
+def test_the_units_explanation_shows_beside_a_red_light(client, world, reports):
+    report = reports.report(3, world.lead_unit, {world.target: 2000})
+    report.problems = "企业用工需求下降，招聘会推迟到四季度。"
+    report.save()
+    rollup.recompute_plan(world.plan.pk, 2021)
+    client.force_login(world.users["leader"])
+    html = client.get(dashboard_url(world)).content.decode()
+    assert "单位说明：省人社厅：企业用工需求下降，招聘会推迟到四季度。" in html or \
+        "企业用工需求下降，招聘会推迟到四季度。" in html
+    assert html.count("企业用工需求下降") == 2  # beside the task's light and under the target
