@@ -337,4 +337,5 @@ class SummaryFile(models.Model):
         return bool(self.file) and self.generated_at is not None
 
 
+from .models_bulletin import Bulletin  # noqa: E402,F401  调度通报
 from .models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme, TargetWeight  # noqa: E402,F401  考核
