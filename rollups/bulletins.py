@@ -23,6 +23,11 @@ SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 LATE_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
 
 
+def _cn_day(day):
+    """2021年9月30日 (no leading zeros, as 公文 date them)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def round_facts(rnd):
     """Who reported in ``rnd`` and when: ({unit: name}, late unit names, missing unit names, on-time unit ids)."""
     rows = (ProgressReport.objects.filter(round=rnd).select_related("unit")
@@ -59,7 +64,7 @@ def draft_text(rnd) -> tuple[str, str]:
     if run and run.computed_at:
         lines.append(_("截至%(as_of)s，%(total)s项任务中已完成%(done)s项，进展顺利%(on)s项，进度滞后%(behind)s项，"
                        "存在风险%(risk)s项，未启动%(idle)s项；量化目标%(targets)s个，已达成%(reached)s个。") % {
-            "as_of": run.as_of.strftime("%Y年%m月%d日") if run.as_of else rnd.period_end.strftime("%Y年%m月%d日"),
+            "as_of": _cn_day(run.as_of or rnd.period_end),
             "total": run.tasks_total, "done": run.tasks_done, "on": run.tasks_on_track, "behind": run.tasks_behind,
             "risk": run.tasks_at_risk, "idle": run.tasks_not_started, "targets": run.targets_total,
             "reached": run.targets_reached})
@@ -72,7 +77,7 @@ def draft_text(rnd) -> tuple[str, str]:
         text = _("第%(ref)s项 %(task)s（%(light)s）：%(reason)s。") % {
             "ref": line.task.ref, "task": line.task.short_text, "light": line.light_label, "reason": line.reason}
         if line.explanation:
-            text += _("单位说明：%(text)s") % {"text": line.explanation}
+            text += _("单位说明：%(text)s。") % {"text": line.explanation}
         lines.append(text)
         lagging_units.update(a.unit_id for a in line.task.assignments.all())
     if not behind:
@@ -117,6 +122,5 @@ def bulletin_docx(bulletin) -> bytes:
     doc.paragraph(rnd.plan.committee.name + _("办公室"), indent=False, align="right")
     day = bulletin.published_at or bulletin.updated_at
     if day:
-        doc.paragraph(day.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"), indent=False,
-                      align="right")
+        doc.paragraph(_cn_day(day), indent=False, align="right")
     return doc.to_bytes()

@@ -321,7 +321,7 @@ def explanations(plan_ids, year, unit_names) -> dict:
             .exclude(status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]).exclude(problems="")
             .order_by("round__period_end", "pk").values_list("task_id", "unit_id", "problems"))
     for task_id, unit_id, text in rows:
-        latest[task_id][unit_id] = text.strip()
+        latest[task_id][unit_id] = text.strip().rstrip("。；;")
     return {task_id: [(unit_names.get(unit_id, ""), text) for unit_id, text in by_unit.items() if text]
             for task_id, by_unit in latest.items()}
 
