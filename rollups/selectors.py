@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.formatting import percent_text
 from reports.models import ProgressReport
 from targets.models import Target
+from targets.selectors import revision_text, revisions_for_plans
 from tasks.models import Assignment, Section, Task, WorkPlan
 from tasks.selectors import visible_plans
 from units.models import Committee, Unit
@@ -171,6 +172,12 @@ class TargetLine:
     rollup: TargetRollup | None
     contributors: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # the task's units' explanations, as on its TaskLine
+    revisions: list = field(default_factory=list)  # PlanChange rows: the target revised after publishing
+
+    @property
+    def revision_text(self):
+        """"调整：目标值 5000 → 5600（2026-11-30，原因：…）", or "" for a target never revised."""
+        return revision_text(self.revisions)
 
     @property
     def explanation(self):
@@ -294,11 +301,13 @@ def load_rollup(plans, year) -> PlanRollup:
     committee_ids = {p.committee_id for p in plans}
     committees = dict(Committee.objects.values_list("id", "name"))
     unit_names = dict(Unit.objects.filter(committee_id__in=committee_ids).values_list("id", "short_name"))
+    revisions = revisions_for_plans(plan_ids)
     targets = defaultdict(list)
     for target in Target.objects.filter(task__plan_id__in=plan_ids).order_by("task_id", "order", "pk"):
         rollup = target_rollups.get(target.pk)
         contributors = rollup.contributor_list(unit_names, committees) if rollup else []
-        targets[target.task_id].append(TargetLine(target, rollup, contributors))
+        targets[target.task_id].append(TargetLine(target, rollup, contributors,
+                                                  revisions=revisions.get(target.pk, [])))
     position = {pid: i for i, pid in enumerate(plan_ids)}
     tasks.sort(key=lambda t: (position[t.plan_id], t.order, t.pk))
     notes = explanations(plan_ids, year, unit_names)
