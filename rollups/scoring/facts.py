@@ -16,7 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import BigIntegerField, Case, Count, F, FilteredRelation, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Left, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -191,18 +191,27 @@ def _member_units(own, result, choices, plans, weights, today, year):
         .alias(extension=FilteredRelation("round__extensions", condition=Q(round__extensions__unit_id=F("unit_id"))))
         .annotate(due=Coalesce(F("extension__due_on"), F("round__due_on")), day=TruncDate("submitted_at", tzinfo=tz))
     )
+    # One scan: the reports on time and accepted grouped per plan and unit (``grp`` 0), every other
+    # report a group of its own (``grp`` its id) with what its line shows.
     fine = Q(submitted_at__isnull=False, day__lte=F("due"), status=Status.ACCEPTED)
+    rows = (year_reports.values("round__plan_id", "unit_id")
+            .annotate(grp=Case(When(fine, then=Value(0)), default=F("id"), output_field=BigIntegerField()))
+            .values("round__plan_id", "unit_id", "grp")
+            .annotate(n=Count("id"), period=Max("round__period_label"), ref=Max("task__ref"), d=Max("due"),
+                      s=Max("day"), st=Max("status"), end=Max("round__period_end"), o=Max("task__order"))
+            .order_by()
+            .values_list("grp", "round__plan_id", "unit_id", "n", "period", "ref", "d", "s", "st", "end", "o"))
     ReportLine = rules.ReportLine
-    for plan_id, unit_id, n in (year_reports.filter(fine).values("round__plan_id", "unit_id")
-                                .annotate(n=Count("id")).order_by().values_list("round__plan_id", "unit_id", "n")):
-        subjects, key = key_of(plan_id, unit_id)
-        if key is not None:
-            subjects.facts[key].reports.append(ReportLine("按时报送并已采纳", "", rules.ON_TIME, True, n))
-    others = (year_reports.filter(Q(submitted_at__isnull=True) | Q(day__gt=F("due")) | ~Q(status=Status.ACCEPTED))
-              .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task__ref", "due", "day",
-                           "status")
-              .order_by("round__period_end", "task__order", "id"))
-    for pk, plan_id, unit_id, period, ref, due, day, status in others:
+    others = []
+    for row in rows:
+        if row[0] == 0:
+            subjects, key = key_of(row[1], row[2])
+            if key is not None:
+                subjects.facts[key].reports.append(ReportLine("按时报送并已采纳", "", rules.ON_TIME, True, row[3]))
+        else:
+            others.append(row)
+    others.sort(key=lambda r: (r[9], r[10], r[0]))  # period end, task order, report id
+    for pk, plan_id, unit_id, _n, period, ref, due, day, status, _end, _order in others:
         if day is not None:
             timeliness = rules.ON_TIME if day <= due else rules.LATE
         elif due < today:

@@ -36,7 +36,7 @@ BANDS = ("excellent", "good", "fair", "poor")
 
 
 def q(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (value if type(value) is Decimal else Decimal(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
