@@ -221,7 +221,7 @@ def _member_units(own, result, choices, plans, weights, today, year):
         subjects, key = key_of(plan_id, unit_id)
         if key is None:
             continue
-        label = f"{period} 任务{ref}（截止{due:%Y-%m-%d}" + (f"，{day:%Y-%m-%d}报送）" if day else "，未报送）")
+        label = f"{period} 任务{ref}（截止{due.isoformat()}" + (f"，{day.isoformat()}报送）" if day else "，未报送）")
         subjects.facts[key].reports.append(ReportLine(label, report_link.format(pk), timeliness,
                                                       status == Status.ACCEPTED))
 
