@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test browser-deps lint bench migrate demo clean
+.PHONY: run test install install-test browser-deps importer-deps lint bench load migrate demo clean
 
 $(PY):
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "需要 Python 3.11"; exit 1; }
@@ -26,20 +26,29 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
-test: install-test browser-deps
+test: install-test browser-deps importer-deps
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile
 
 # Browser tests need Debian's chromium, CJK fonts and axe-core from npm.
 browser-deps:
 	@bash scripts/browser-deps.sh
 
+# Importer tests need LibreOffice headless (old .doc/.wps/.xls/.et/.rtf files); `make run` does not.
+importer-deps:
+	@bash scripts/importer-deps.sh
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install-test
+bench: install-test importer-deps
 	$(PY) -m pytest -p no:cacheprovider -m bench tests/bench -s -q
+
+## make load: a deadline day on this machine (PostgreSQL of DATABASE_URL, Redis on 127.0.0.1);
+## LOAD_UNITS (300) member units for LOAD_SECONDS (600)
+load: install-test
+	$(PY) -m tests.load.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media node_modules

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_guid",
+    "django_prometheus",
     "units",
     "tasks",
     "targets",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,14 +97,27 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# The same backends, wrapped by django-prometheus so /metrics counts queries and errors.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends.")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite waits for a writer instead of failing at once when the dev server and a
     # management command touch the database together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before each request reuses it, so a restarted
+    # PostgreSQL costs no failed request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first (core/passwords.py: ~60-90 ms a log-in); older hashes upgrade at next log-in.
+PASSWORD_HASHERS = [
+    "core.passwords.LuoshiArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,6 +176,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No request reads a job's result: never touch the result backend on the request path.
+CELERY_TASK_IGNORE_RESULT = env.bool("CELERY_TASK_IGNORE_RESULT", default=True)
+# A broker that is down or hung must not hold a web request: fail fast, the outbox
+# (reports.models.WorkflowEvent) keeps what is owed and the drain job sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 2, "socket_connect_timeout": 2,
+    # Redelivered after this long if a worker dies holding it (acks_late): longer than the
+    # longest job (the year-end workbook, ~30 s), far shorter than Celery's default hour.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 # Reporting rounds and reminders (reports/jobs.py): every day, open the rounds whose period
@@ -171,13 +203,24 @@ CELERY_BEAT_SCHEDULE["reports-open-scheduled-rounds"] = {
 CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
     "task": "reports.jobs.send_due_reminders", "schedule": crontab(hour=LUOSHI_REMINDER_HOUR, minute=0),
 }
-# Roll-ups: incremental after every accepted report, and a full run every night (reports/rollup.py).
+# Roll-ups: incremental after every accepted report, and a full run every night (rollups/engine.py).
 LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+# The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
+CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
+    "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # Redis away (down or hung) must not fail requests: token look-ups fall back to the
+    # database and throttling fails open, after at most a short socket timeout.
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True,
+    })
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 REST_FRAMEWORK = {
     # API clients (other systems) send "Authorization: Token <key>"; the browser uses its session.
@@ -232,11 +275,36 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Logs: one line per record; JSON in production (LOG_FORMAT=json) so a log shipper reads them.
+# Every record carries the request id (django-guid: taken from the X-Request-ID header or
+# made up, returned on the response) and a job queued by that request logs the same id.
+# Prometheus scrapes /metrics from these addresses only (the monitoring host, not the public).
+LUOSHI_METRICS_ALLOWED_IPS = env.list("LUOSHI_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if LUOSHI_MODE == "production" else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "job": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(celery_parent_id)s %(celery_current_id)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                 "json_ensure_ascii": False},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id", "job"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,  # a proxy's own request ids (not UUIDs) are kept as they are
+    "IGNORE_URLS": ["healthz", "healthz/live", "healthz/ready", "metrics"],
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -246,7 +314,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

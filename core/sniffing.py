@@ -50,3 +50,23 @@ def office_kind(member_names) -> str | None:
     if "xl/workbook.xml" in names:
         return "xlsx"
     return None
+
+
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # OLE directory entries name streams in UTF-16LE
+_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def ole_kind(data: bytes) -> str | None:
+    """``"doc"`` (Word 97 binary; Kingsoft .wps is the same), ``"xls"`` (Excel 97; Kingsoft .et),
+    ``"encrypted"`` (a password-protected Office file) or ``None`` for another or a damaged OLE2
+    file. Needs the whole file: the directory that names the streams may sit at its end."""
+    if not data.startswith(OLE_MAGIC):
+        return None
+    if _ENCRYPTED_STREAM in data:
+        return "encrypted"
+    if _WORD_STREAM in data:
+        return "doc"
+    if any(stream in data for stream in _EXCEL_STREAMS):
+        return "xls"
+    return None

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -12,6 +13,49 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reports and figures change only through the workflow (``reports.services``): the admin shows them.
+
+    No add, change or delete here, also not for superusers: a report edited in the admin would skip the
+    history, the optimistic lock, the notifications and the roll-up.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """The versions can be read; reverting to one (a POST on the history page) is refused."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(admin.ModelAdmin):
     list_display = ["period_label", "plan", "period_kind", "opens_on", "due_on"]
@@ -20,14 +64,12 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["plan"]
 
 
-class TargetValueInline(admin.TabularInline):
+class TargetValueInline(ReadOnlyInline):
     model = TargetValue
-    extra = 0
-    autocomplete_fields = ["target"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ReadOnlyHistoryAdmin):
     list_display = ["round", "task", "unit", "status", "version", "updated_at"]
     list_filter = ["status", "round__plan", "round"]
     search_fields = ["progress", "unit__short_name", "task__text"]
@@ -37,7 +79,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetValue)
-class TargetValueAdmin(SimpleHistoryAdmin):
+class TargetValueAdmin(ReadOnlyHistoryAdmin):
     list_display = ["report", "target", "value"]
     autocomplete_fields = ["report", "target"]
 
@@ -75,7 +117,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "report", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
     raw_id_fields = ["report", "uploaded_by", "removed_by"]
     readonly_fields = ["sha256", "size", "content_type"]

@@ -126,10 +126,25 @@ class ChaseForm(UnitChoiceForm):
                               help_text=_("单位的填报人和审核人会在站内通知和电子邮件中收到（最多1000字）"))
 
 
-class ScheduleForm(forms.Form):
-    frequency = forms.ChoiceField(label=_("填报周期"), choices=ReportingSchedule.Frequency.choices)
+class ScheduleEditForm(forms.Form):
+    """An existing schedule's settings (its frequency stays)."""
+
     due_days = forms.IntegerField(label=_("期末后截止天数"), min_value=0, max_value=120, initial=10)
     reminder_offsets = forms.CharField(label=_("提醒时间（相对截止日期的天数）"), max_length=60, required=False,
                                        initial=default_offsets_text,
                                        help_text=_("逗号分隔：负数为截止前提醒，正数为逾期后催报，如“-3,1,7”"))
     active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+
+class ScheduleForm(ScheduleEditForm):
+    """A new schedule: nothing is preselected, and a frequency the plan has already is not offered."""
+
+    frequency = forms.ChoiceField(label=_("填报周期"), choices=ReportingSchedule.Frequency.choices,
+                                  error_messages={"required": _("请选择填报周期。")})
+    field_order = ["frequency", "due_days", "reminder_offsets", "active"]
+
+    def __init__(self, *args, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["frequency"].choices = [("", _("请选择……"))] + [
+            (value, label) for value, label in ReportingSchedule.Frequency.choices if value not in set(taken)
+        ]

@@ -4,7 +4,9 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, schedule
+from core.health import stamp_worker_heartbeat
+
+from . import outbox, reminders, schedule
 from .models import ReportingRound
 from .services import ensure_report_slots
 
@@ -42,3 +44,12 @@ def send_due_reminders(self, day_iso: str | None = None) -> int:
 def send_round_reminders(self, round_id: int, day_iso: str | None = None) -> list[int]:
     """Remind the late units of one round at the step reached on the day; each step goes out once (ReminderLog)."""
     return reminders.send_round_reminders(round_id=round_id, today=_day(day_iso))
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def dispatch_workflow_events(self) -> int:
+    """Beat, every minute: send the workflow events still owed (a broker outage delayed them).
+
+    Running it also stamps the worker heartbeat that ``/healthz/ready`` reports."""
+    stamp_worker_heartbeat()
+    return outbox.dispatch()

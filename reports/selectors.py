@@ -42,8 +42,8 @@ EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 # ---------------------------------------------------------------- what a user may do with a report
 
 def report_is_open(report) -> bool:
-    """A report can still change: its round is not closed and its plan is not closed."""
-    return not report.round.closed and report.task.plan.status != WorkPlan.Status.CLOSED
+    """A report can still change: its round is not closed and its plan is not closed (or archived)."""
+    return not report.round.closed and report.task.plan.status not in (WorkPlan.Status.CLOSED, WorkPlan.Status.ARCHIVED)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Status flow of a report::
 """
 import datetime
 import hashlib
+import logging
 import os
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -19,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import storage
 from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import reminders, selectors, signals, uploads
+from . import outbox, reminders, selectors, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -32,8 +34,10 @@ from .models import (
     ReportingRound,
     ReportingSchedule,
     TargetValue,
+    WorkflowEvent,
 )
 
+logger = logging.getLogger(__name__)
 Status = ProgressReport.Status
 EDITABLE = selectors.EDITABLE
 FIGURE_CEILING = Decimal("1e12")
@@ -144,10 +148,25 @@ def save_draft(*, report: ProgressReport, user, version: int, progress: str = ""
     as a ``RefusedEdit`` and ``StaleVersion`` is raised — nothing is overwritten.
     ``figures`` maps target ids to a value or ``(value, note)``.
     """
-    access = access_for(user)
-    _require(access.is_reporter_of(report.unit_id), _("只有本单位的填报人可以修改该报告。"))
+    return _saved(report, user, version, progress, problems, next_steps, figures, reason, submit_after=False)
+
+
+def save_and_submit(*, report: ProgressReport, user, version: int, progress: str = "", problems: str = "",
+                    next_steps: str = "", figures: dict | None = None) -> ProgressReport:
+    """保存并提交 as one transaction: the draft is saved and submitted, or neither happens.
+
+    A crash between the two can no longer leave a saved, unsubmitted version behind (whose
+    next save would then be refused as stale, naming the user themself).
+    """
+    return _saved(report, user, version, progress, problems, next_steps, figures, "", submit_after=True)
+
+
+def _saved(report, user, version, progress, problems, next_steps, figures, reason, *, submit_after):
+    _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以修改该报告。"))
     try:
-        return _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+        with transaction.atomic():
+            saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
+            return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
         refused = RefusedEdit.objects.create(
@@ -302,11 +321,8 @@ def accept(*, report, user) -> ProgressReport:
 
 
 def _rollup_after_commit(report):
-    """Announce, once the change is committed, that the report's figures count differently now."""
-    # robust: a failed receiver (the roll-up is retried by its job and redone nightly) never
-    # fails the accept itself
-    transaction.on_commit(
-        lambda: signals.report_counting_changed.send(sender=ProgressReport, report_id=report.pk), robust=True)
+    """Owe a roll-up: recorded with the change itself, sent once it commits (the outbox)."""
+    outbox.record(kind=WorkflowEvent.Kind.REPORT_COUNTING_CHANGED, report=report)
 
 
 @transaction.atomic
@@ -363,8 +379,10 @@ def open_round(*, plan, user, period_kind, period_label, period_start, period_en
 def open_extra_round(*, plan, user, period_label, period_start, period_end, opens_on, due_on) -> ReportingRound:
     """The office opens a round by hand (专项调度, e.g. a mid-year review); its slots are created at once."""
     _require_office(user, plan)
-    if plan.status == plan.Status.CLOSED:
+    if plan.status in (plan.Status.CLOSED, plan.Status.ARCHIVED):
         raise ValidationError(_("该工作计划已结束，不能再开启填报轮次。"), code="closed")
+    if plan.status == plan.Status.DRAFT:
+        raise ValidationError(_("该工作计划还是草稿，请先发布再开启填报轮次。"), code="draft")
     period_label = (period_label or "").strip()
     if ReportingRound.objects.filter(plan=plan, period_kind=ReportingRound.PeriodKind.EXTRA,
                                      period_label=period_label).exists():
@@ -424,34 +442,56 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     return schedule
 
 
+@transaction.atomic
+def remove_schedule(*, schedule, user) -> None:
+    """Remove a plan's schedule: no more rounds open by it; rounds already opened stay as they are."""
+    _require_office(user, schedule.plan)
+    schedule.delete()
+
+
 # ---------------------------------------------------------------- evidence files
 
 MAX_ATTACHMENTS = 20
 
 
-@transaction.atomic
 def add_attachment(*, report, user, upload) -> Attachment:
-    """Attach an evidence file to a report the user's unit is writing (checked by content and size)."""
+    """Attach an evidence file to a report the user's unit is writing (checked by content and size).
+
+    The file is written aside first and moved into place only once the row is committed: a
+    storage failure gets a Chinese message and leaves neither a row nor a (partial) file.
+    """
     _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以上传证明材料。"))
-    report = _locked(report)
-    _check_open(report)
-    if report.status not in EDITABLE:
-        raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {"status": report.get_status_display()},
-                              code="not_editable")
-    if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
-        raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
     kind = uploads.check_evidence(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
-    upload.seek(0)
     original = os.path.basename(upload.name or "file")[:200]
     ext = os.path.splitext(original)[1].lower()
-    attachment = Attachment(report=report, original_name=original, size=upload.size, content_type=kind.content_type,
-                            sha256=digest.hexdigest(), uploaded_by=user)
-    attachment.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
-    attachment.save()
+    name = Attachment.file.field.generate_filename(None, f"{uuid.uuid4().hex}{ext}")
+    try:
+        pending = storage.write_pending(name, upload)
+    except storage.StorageUnavailable:
+        logger.exception("evidence file for report %s could not be stored", report.pk)
+        raise ValidationError(_("服务器暂时无法保存文件（存储空间不足或目录不可写）。本次没有保存任何内容，"
+                                "请稍后重试；如仍失败，请联系系统管理员。"), code="storage") from None
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            _check_open(report)
+            if report.status not in EDITABLE:
+                raise ValidationError(_("该报告当前状态为“%(status)s”，不能再添加材料。") % {
+                    "status": report.get_status_display()}, code="not_editable")
+            if report.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+                raise ValidationError(_("每份报告最多上传%(n)s个证明材料。") % {"n": MAX_ATTACHMENTS}, code="too_many")
+            attachment = Attachment(report=report, original_name=original, size=upload.size,
+                                    content_type=kind.content_type, sha256=digest.hexdigest(), uploaded_by=user)
+            attachment.file.name = pending.name
+            attachment.save()
+            transaction.on_commit(pending.move_into_place)
+    except BaseException:
+        pending.discard()
+        raise
     return attachment
 
 

@@ -23,7 +23,11 @@ JPEG = Kind("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"))
 DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档", (".docx",))
 XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿", (".xlsx",))
 TEXT = Kind("text/plain; charset=utf-8", "纯文本", (".txt",))
-EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT)
+# old binary formats (Kingsoft WPS writes the same content under .wps/.et): accepted as they are, never converted
+DOC = Kind("application/msword", "旧版 Word/WPS 文档", (".doc", ".wps"))
+XLS = Kind("application/vnd.ms-excel", "旧版 Excel/WPS 表格", (".xls", ".et"))
+RTF = Kind("application/rtf", "RTF 文档", (".rtf",))
+EVIDENCE_KINDS = (PDF, PNG, JPEG, DOCX, XLSX, TEXT, DOC, XLS, RTF)
 MAX_ZIP_ENTRIES = 10000
 
 
@@ -57,6 +61,14 @@ def _office_zip(upload):
     return {"docx": DOCX, "xlsx": XLSX}.get(kind)
 
 
+def _ole_kind(upload):
+    """Word 97 or Excel 97 (or Kingsoft's same formats); never an encrypted or other OLE2 file."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return {"doc": DOC, "xls": XLS}.get(sniffing.ole_kind(data))
+
+
 def _is_text(upload):
     upload.seek(0)
     data = upload.read()
@@ -80,9 +92,11 @@ def sniff(upload) -> Kind | None:
     kind = sniffing.sniff(head)
     if kind == sniffing.ZIP:
         return _office_zip(upload)
+    if kind == sniffing.OLE:
+        return _ole_kind(upload)
     if kind == sniffing.OTHER:
         return TEXT if _is_text(upload) else None
-    return {sniffing.PDF: PDF, sniffing.PNG: PNG, sniffing.JPEG: JPEG}.get(kind)
+    return {sniffing.PDF: PDF, sniffing.PNG: PNG, sniffing.JPEG: JPEG, sniffing.RTF: RTF}.get(kind)
 
 
 def check_evidence(upload) -> Kind:
@@ -91,7 +105,7 @@ def check_evidence(upload) -> Kind:
     kind = sniff(upload)
     if kind is None:
         raise ValidationError(
-            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx）、Excel（.xlsx）或纯文本（.txt）。")
+            _("文件“%(name)s”的内容不是可接受的类型。证明材料只接受 PDF、JPG/PNG 图片、Word（.docx/.doc）、WPS（.wps/.et）、Excel（.xlsx/.xls）、RTF 或纯文本（.txt）。")
             % {"name": upload.name},
             code="bad_type",
         )

@@ -22,7 +22,7 @@ from tasks import selectors as task_selectors
 from tasks.models import Assignment
 from tasks.selectors import visible_plans
 from units.models import Unit, UnitRole
-from units.selectors import access_for
+from units.selectors import access_for, can_manage_plan
 
 from . import excel, reminders, selectors, services
 from .filtersets import ProgressReportFilterSet
@@ -35,6 +35,7 @@ from .forms import (
     ExtraRoundForm,
     ReasonForm,
     ReportForm,
+    ScheduleEditForm,
     ScheduleForm,
 )
 from .models import Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
@@ -59,6 +60,9 @@ def _next_or(request, fallback):
                                                  require_https=request.is_secure()):
         return target
     return fallback
+
+
+REVIEW_PAGE_SIZE = 25
 
 
 def _page(request, qs):
@@ -127,7 +131,9 @@ def task_detail(request, pk):
     """A task of a plan with the progress its units reported (the reports the user may read)."""
     task = task_selectors.get_task(request.user, pk)
     reports = selectors.reports_for_task(request.user, task)
-    return render(request, "tasks/task_detail.html", {"task": task, "plan": task.plan, "reports": reports})
+    return render(request, "tasks/task_detail.html", {
+        "task": task, "plan": task.plan, "reports": reports, "can_manage": can_manage_plan(request.user, task.plan),
+    })
 
 
 @login_required
@@ -145,31 +151,42 @@ def report_detail(request, pk):
         messages.error(request, _("填写内容有误，请按提示修改；本次未保存任何内容。"))
         return render(request, "reports/report.html", _report_context(request, report, form), status=400)
     data = form.cleaned_data
+    fields = {"report": report, "user": request.user, "version": data["version"], "progress": data["progress"],
+              "problems": data["problems"], "next_steps": data["next_steps"], "figures": form.figures()}
+    submitting = request.POST.get("then") == "submit"
     try:
-        saved = services.save_draft(
-            report=report, user=request.user, version=data["version"], progress=data["progress"],
-            problems=data["problems"], next_steps=data["next_steps"], figures=form.figures(),
-        )
+        saved = services.save_and_submit(**fields) if submitting else services.save_draft(**fields)
     except services.StaleVersion as exc:
         messages.error(request, str(exc))
         fresh = selectors.get_report(request.user, pk)
         return render(request, "reports/report.html", _report_context(request, fresh), status=409)
     except ValidationError as exc:
+        if submitting:
+            return _save_when_submit_refused(request, report, form, fields, exc)
         for message in _messages_of(exc):
             form.add_error(None, message)
         messages.error(request, _("未能保存：%(reason)s") % {"reason": "；".join(_messages_of(exc))})
         return render(request, "reports/report.html", _report_context(request, report, form), status=400)
-    if request.POST.get("then") == "submit":
-        try:
-            saved = services.submit(report=saved, user=request.user)
-        except ValidationError as exc:
-            messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
-            _error(request, exc)
-            return redirect("report-detail", pk=saved.pk)
+    if submitting:
         messages.success(request, _("已提交（第%(v)s版），当前状态：%(status)s。") % {
             "v": saved.version, "status": saved.get_status_display()})
         return redirect("my-tasks")
     messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+    return redirect("report-detail", pk=saved.pk)
+
+
+def _save_when_submit_refused(request, report, form, fields, submit_error):
+    """保存并提交 was refused (nothing was written): keep the typed work as a draft if it can be
+    saved at all, and say why it was not submitted."""
+    try:
+        saved = services.save_draft(**fields)
+    except (ValidationError, services.StaleVersion) as exc:
+        for message in _messages_of(exc):
+            form.add_error(None, message)
+        messages.error(request, _("未能保存：%(reason)s") % {"reason": "；".join(_messages_of(exc))})
+        return render(request, "reports/report.html", _report_context(request, report, form), status=400)
+    messages.success(request, _("草稿已保存（第%(v)s版）。") % {"v": saved.version})
+    _error(request, submit_error)
     return redirect("report-detail", pk=saved.pk)
 
 
@@ -336,7 +353,9 @@ def round_detail(request, pk):
     context = {
         "round": rnd,
         "is_office": is_office,
-        "queue": selectors.review_queue(request.user, rnd),
+        # Paginated: with hundreds waiting the page stays small, and it reloads after every accept.
+        "queue": Paginator(selectors.review_queue(request.user, rnd), REVIEW_PAGE_SIZE).get_page(
+            request.GET.get("queue_page")),
         "unit_rows": selectors.round_units(rnd, today=today),
         "log": selectors.reminder_log(rnd),
         "filter": filterset,
@@ -416,16 +435,30 @@ def plan_schedule(request, pk):
     if not (access.is_office_of(plan.committee_id) or plan.committee_id in access.committees_with(Role.LEADER)):
         raise PermissionDenied(_("只有残工委办公室和委员会领导可以查看填报安排。"))
     is_office = access.is_office_of(plan.committee_id)
-    form = ScheduleForm() if is_office else None
+    schedules = list(ReportingSchedule.objects.filter(plan=plan).order_by("frequency"))
+    taken = [s.frequency for s in schedules]
+    bound = {}
     status = 200
     if request.method == "POST":
         if not is_office:
             raise PermissionDenied(_("只有本级残工委办公室可以修改填报安排。"))
-        form = ScheduleForm(request.POST)
+        kind, _sep, arg = request.POST.get("action", "add").partition(":")
+        schedule = next((s for s in schedules if str(s.pk) == arg), None)
+        if kind in ("edit", "remove") and schedule is None:
+            raise Http404
+        if kind == "remove":
+            services.remove_schedule(schedule=schedule, user=request.user)
+            messages.success(request, _("已删除%(f)s安排；已开启的轮次不受影响。") % {"f": schedule.get_frequency_display()})
+            return redirect("plan-schedule", pk=plan.pk)
+        if kind == "edit":
+            form = ScheduleEditForm(request.POST, prefix=f"s{schedule.pk}")
+        else:
+            form = ScheduleForm(request.POST, taken=taken)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.set_schedule(plan=plan, user=request.user, frequency=data["frequency"],
+                services.set_schedule(plan=plan, user=request.user,
+                                      frequency=schedule.frequency if kind == "edit" else data["frequency"],
                                       due_days=data["due_days"], reminder_offsets=data["reminder_offsets"],
                                       active=data["active"])
             except ValidationError as exc:
@@ -434,10 +467,19 @@ def plan_schedule(request, pk):
             else:
                 messages.success(request, _("填报安排已保存。"))
                 return redirect("plan-schedule", pk=plan.pk)
+        bound[f"s{schedule.pk}" if kind == "edit" else "new"] = form
         status = 400
-    schedules = ReportingSchedule.objects.filter(plan=plan).order_by("frequency")
+    edit_forms = [
+        (s, bound.get(f"s{s.pk}") or ScheduleEditForm(prefix=f"s{s.pk}", initial={
+            "due_days": s.due_days, "reminder_offsets": s.reminder_offsets, "active": s.active}))
+        for s in schedules
+    ] if is_office else []
+    form = None
+    if is_office:  # the form for a new schedule, while some frequency has none
+        all_taken = len(taken) >= len(ReportingSchedule.Frequency.choices)
+        form = bound.get("new") or (None if all_taken else ScheduleForm(taken=taken))
     return render(request, "reports/schedule.html", {
-        "plan": plan, "schedules": schedules, "form": form, "is_office": is_office,
+        "plan": plan, "schedules": schedules, "form": form, "is_office": is_office, "edit_forms": edit_forms,
     }, status=status)
 
 

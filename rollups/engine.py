@@ -1,7 +1,10 @@
 """Roll-ups: what each target, task, unit and committee has reached in a plan's year.
 
-Two entry points, both idempotent and safe to retry (the Celery jobs in ``reports.jobs``
-call them):
+This module is the roll-up's database side: it reads the facts in set-based queries, asks
+``rollups.rules`` (pure functions, where the rules of targets and tasks are written down)
+what they add up to, and stores the results. Three entry points, all idempotent and safe
+to retry (the Celery jobs in ``rollups.jobs`` call them), and all of them run passes of
+``_run_pass``:
 
 * ``recompute_for_report(report_id)`` — incremental, after a report is accepted: only the
   report's task (its targets), the report's unit, the plan's totals, the targets above
@@ -14,32 +17,12 @@ Each write happens in one transaction that first locks the plan-years' ``RollupR
 rows (in id order), so roll-ups of one plan never interleave and a worker killed midway
 leaves the previous roll-up readable; the next run simply computes everything again.
 
-The rules (also in README, "Roll-up"):
+What is counted here (the rest is in ``rollups.rules``; also in README, "Roll-up"):
 
-* **figure reached** of a target = the sum over units of each unit's *latest accepted*
-  cumulative figure (latest by the round's period end). Reports that are returned,
-  reopened or waiting do not count. A renamed unit (机构改革) and its successor count
-  as one unit: the latest figure of either. Where the target is split (allocations),
-  only the allocation holders count, each with its latest figure; a holder that is a
-  lower committee contributes the figure its derived target (a task of a plan of that
-  committee whose parent task is this one, same indicator) has reached.
-* **ratio**: reached ÷ target value; for a split target (or one every unit must reach,
-  ``per_unit``) Σ min(figure, share) ÷ Σ share, so surplus in one share never hides a
-  shortfall in another. For "不超过" targets it is the share of the ceiling used.
-* **projection** of attainment at the end of the plan period from the pace so far:
-  ratio ÷ share of the period elapsed at the latest counted period end (percentages are
-  levels, not cumulative, so their projection is the ratio itself).
-* **status** of a target: reached; on track (projection ≥ 1); behind (≥ 0.8); at risk;
-  no data. "不超过" targets: at risk once the ceiling is exceeded, reached when the final
-  period is in and the ceiling held, otherwise on track or behind by projection.
-* **task**: not started (nothing accepted), done (every target reached; without targets:
-  every assigned unit's final-period report accepted), otherwise the worst of its
-  targets (a target without figures counts as behind); traffic light green / yellow /
-  red / grey, always shown with its text.
 * **unit** (per plan and year): reports expected (due date passed — a unit's extension
   counts — or already submitted), submitted, on time (submitted on or before the due
   date, Beijing time), accepted, returns (each return to the unit, from the history);
-  on-time rate and completeness (accepted ÷ expected).
+  on-time rate and completeness (accepted ÷ expected);
 * **committee**: the plans' totals of the committee (``own``) and with every committee
   below it (``tree``: county → city → province).
 """
@@ -52,8 +35,10 @@ import logging
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -69,55 +54,35 @@ from tasks.models import Assignment, Task, WorkPlan
 from units.models import Committee, Unit
 from units.selectors import descendant_committee_ids
 
+from . import rules
 from .models import CommitteeRollup, RollupRun, TargetRollup, TargetStatus, TaskRollup, TaskStatus, UnitRollup
+from .rules import UnitChain
 
 logger = logging.getLogger(__name__)
 
 Status = ProgressReport.Status
-ZERO, ONE = Decimal(0), Decimal(1)
-BEHIND_FROM = Decimal("0.8")  # projection in [0.8, 1) → behind; below → at risk
-RATIO_CAP = Decimal("9999999999")
-PLACES = Decimal("0.0001")
-TASK_SEVERITY = [TaskStatus.AT_RISK, TaskStatus.BEHIND, TaskStatus.ON_TRACK]
 PLAN_STATUSES = (WorkPlan.Status.PUBLISHED, WorkPlan.Status.CLOSED)
+# The rules spell statuses as plain text; rows store the models' choices, whose repr the row digests
+# were computed from (see ``_checksum``).
+STORED_TARGET_STATUS = {status.value: status for status in TargetStatus}
+STORED_TASK_STATUS = {status.value: status for status in TaskStatus}
 
 
-# ---------------------------------------------------------------- small helpers
-
-def _q(value):
-    """A ratio rounded to 4 places and bounded so that it fits the column."""
-    if value is None:
-        return None
-    return min(value, RATIO_CAP).quantize(PLACES, rounding=ROUND_HALF_UP)
+def unit_chain_of(committee_ids) -> UnitChain:
+    """The renamed units of these committees, each with its successor."""
+    return UnitChain(Unit.objects.filter(committee_id__in=committee_ids, successor__isnull=False)
+                     .values_list("id", "successor_id").order_by())
 
 
-def _fmt(value):
-    """A Decimal as plain text without trailing zeros (5600, 12.5), for the stored contributor list."""
-    if value is None:
-        return None
-    text = str(value)  # figures come from the database with a fixed scale: never in exponent form
-    if "E" in text:
-        text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _named(row_type):
+    """Database rows as ``row_type`` named tuples, built as ``values_list(named=True)`` builds its own: no
+    Python call per row (the pass reads tens of thousands of them)."""
+    return partial(tuple.__new__, row_type)
 
 
-def _rate(part, whole):
-    return _q(Decimal(part) / Decimal(whole)) if whole else None
+# ---------------------------------------------------------------- what a pass reads and computes
 
-
-def plan_period(period_start: int, period_end: int):
-    """First and last day of a plan's period (a one-year plan: 1 January to 31 December)."""
-    return datetime.date(period_start, 1, 1), datetime.date(period_end, 12, 31)
-
-
-def elapsed_share(start, end, as_of):
-    """Share of the period [start, end] elapsed at the end of day ``as_of`` (between 1/len and 1)."""
-    total = (end - start).days + 1
-    done = (min(max(as_of, start), end) - start).days + 1
-    return Decimal(done) / Decimal(total)
-
-
-@dataclass
+@dataclass(slots=True, frozen=True)
 class PlanInfo:
     id: int
     committee_id: int
@@ -126,42 +91,62 @@ class PlanInfo:
     end: datetime.date
 
 
-@dataclass
+@dataclass(slots=True, frozen=True)
+class Scope:
+    """What an incremental pass over one plan recomputes: these tasks (with their targets) and these units."""
+    task_ids: frozenset[int]
+    unit_ids: frozenset[int]
+
+
+class TargetRow(NamedTuple):
+    """A target as a pass reads it."""
+    id: int
+    task_id: int
+    plan_id: int
+    value: Decimal
+    comparator: str
+    per_unit: bool
+    ambiguous: bool  # awaiting confirmation that it is a target: computed, not counted in task and plan totals
+    measure_unit: str
+    indicator: str
+    parent_task_id: int | None  # the task of the plan above that this target's task derives from
+
+    @property
+    def terms(self) -> rules.TargetTerms:
+        return rules.TargetTerms(self.value, self.comparator, self.per_unit, self.measure_unit)
+
+
+class ReportStats(NamedTuple):
+    """Per plan, task and unit: the counts of the year's reports and the latest accepted period."""
+    plan_id: int
+    task_id: int
+    unit_id: int
+    expected: int
+    submitted: int
+    on_time: int
+    accepted_in_year: int
+    accepted: int  # in this year or before
+    last_accepted: datetime.date | None
+
+
+@dataclass(slots=True)
 class TargetResult:
     target_id: int
     task_id: int
     plan_id: int
     ambiguous: bool
-    comparator: str
-    reached: Decimal = ZERO
-    ratio: Decimal | None = None
-    projection: Decimal | None = None
-    status: str = TargetStatus.NO_DATA
-    as_of: datetime.date | None = None
-    contributors: list = field(default_factory=list)
-
-    @property
-    def has_data(self):
-        return self.status != TargetStatus.NO_DATA
+    outcome: rules.TargetOutcome
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskResult:
     task_id: int
     plan_id: int
-    status: str = TaskStatus.NOT_STARTED
-    ratio: Decimal | None = None
-    projection: Decimal | None = None
-    targets_total: int = 0
-    targets_reached: int = 0
-    targets_with_data: int = 0
-    units_assigned: int = 0
-    units_reported: int = 0
-    reports_accepted: int = 0
-    as_of: datetime.date | None = None
+    outcome: rules.TaskOutcome
+    reports_accepted: int
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitResult:
     plan_id: int
     unit_id: int
@@ -172,54 +157,19 @@ class UnitResult:
     returns: int = 0
 
 
-class UnitChain:
-    """Renamed units (机构改革) count for the unit that carries their duties today."""
-
-    def __init__(self, rows):
-        """``rows``: (unit id, successor id) of the renamed units (the others are their own current unit)."""
-        self.successor = dict(rows)
-        self._current = {}
-
-    @classmethod
-    def of_committees(cls, committee_ids):
-        return cls(Unit.objects.filter(committee_id__in=committee_ids, successor__isnull=False)
-                   .values_list("id", "successor_id").order_by())
-
-    def current(self, unit_id):
-        if unit_id not in self.successor:
-            return unit_id
-        found = self._current.get(unit_id)
-        if found is not None:
-            return found
-        seen, unit = {unit_id}, unit_id
-        while self.successor.get(unit) and self.successor[unit] not in seen:
-            unit = self.successor[unit]
-            seen.add(unit)
-        self._current[unit_id] = unit
-        return unit
-
-    def members(self, unit_id):
-        """The unit today and every unit whose duties passed to it."""
-        current = self.current(unit_id)
-        return {u for u in self.successor if self.current(u) == current} | {current}
-
-
 # ---------------------------------------------------------------- one computation pass
 
 class _Pass:
-    """Compute the roll-up of some plans for one year, optionally limited to tasks and units.
+    """Compute the roll-up of some plans for one year: all of it, or (incremental) only ``scope`` of one plan."""
 
-    ``task_ids``/``unit_ids`` (incremental) limit which targets, tasks and units are
-    computed; ``None`` means all of the plans'.
-    """
-
-    def __init__(self, plans: dict[int, PlanInfo], year: int, *, task_ids=None, unit_ids=None, today=None):
+    def __init__(self, plans: dict[int, PlanInfo], year: int, scope: Scope | None = None, *, today=None):
+        if scope is not None and len(plans) != 1:
+            raise ValueError("an incremental pass covers one plan")
         self.plans = plans
         self.year = year
         self.year_start, self.year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        self.task_ids = None if task_ids is None else set(task_ids)
-        self.unit_ids = None if unit_ids is None else set(unit_ids)
-        self.full = task_ids is None and unit_ids is None
+        self.scope = scope
+        self.full = scope is None
         self.today = today or timezone.localdate()
         self._iso_cache = {}
 
@@ -233,48 +183,44 @@ class _Pass:
 
     # ---- reads (each one query, whatever the number of plans)
 
-    def load(self, chain: UnitChain | None = None, tasks: dict | None = None):
-        """Read everything the pass needs; ``tasks`` ({task id: plan id}) saves a query when the caller knows them."""
+    def load(self, unit_chain: UnitChain | None = None):
+        """Read everything the pass needs; ``unit_chain`` saves a query when the caller has it."""
         plan_ids = list(self.plans)
-        task_ids = self.task_ids
-        limited_tasks = task_ids is not None
-        if tasks is None:
-            qs = Task.objects.filter(plan_id__in=plan_ids)
-            if limited_tasks:
-                qs = qs.filter(id__in=task_ids)
-            tasks = dict(qs.values_list("id", "plan_id").order_by()) if (self.full or limited_tasks) else {}
-        self.tasks = tasks
+        scope = self.scope
+        if scope is None:
+            self.tasks = dict(Task.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id").order_by())
+        else:
+            self.tasks = dict.fromkeys(scope.task_ids, plan_ids[0])
 
         targets = Target.objects.filter(task__plan_id__in=plan_ids)
-        if limited_tasks or not self.full:
-            targets = targets.filter(task_id__in=task_ids or ())
+        assignments = Assignment.objects.filter(task__plan_id__in=plan_ids)
+        if scope is not None:
+            targets = targets.filter(task_id__in=scope.task_ids)
+            assignments = assignments.filter(task_id__in=scope.task_ids)
         # Targets and their allocations in one query (a target appears once per allocation).
-        self.targets, self.allocations, seen = [], [], set()
-        for *target, unit_id, committee_id, share in targets.values_list(
+        self.targets, self.allocations = {}, []
+        for target_id, *columns, unit_id, committee_id, share in targets.values_list(
             "id", "task_id", "task__plan_id", "value", "comparator", "per_unit", "ambiguous", "measure_unit",
             "indicator", "task__parent_id", "allocations__unit_id", "allocations__committee_id", "allocations__value",
         ).order_by():
-            if target[0] not in seen:
-                seen.add(target[0])
-                self.targets.append(tuple(target))
+            if target_id not in self.targets:
+                self.targets[target_id] = TargetRow(target_id, *columns)
             if share is not None:
-                self.allocations.append((target[0], unit_id, committee_id, share))
-        target_ids = [t[0] for t in self.targets]
-
-        assignments = Assignment.objects.filter(task__plan_id__in=plan_ids)
-        if not self.full:
-            assignments = assignments.filter(task_id__in=task_ids or ())
+                self.allocations.append(rules.Allocation(target_id, unit_id, committee_id, share))
         self.assignments = list(assignments.values_list("task_id", "unit_id").order_by())
 
-        self.chain = chain or UnitChain.of_committees({p.committee_id for p in self.plans.values()})
-        self.figures = list(self._latest_figures()) if target_ids or self.full else []
-        self.stats = list(self._report_stats())
-        self.returns = [] if self.unit_ids == set() else list(self._returns())
+        self.chain = chain = unit_chain or unit_chain_of({p.committee_id for p in self.plans.values()})
+        self.assigned = defaultdict(set)  # task → its current units
+        for task_id, unit_id in self.assignments:
+            self.assigned[task_id].add(chain.current(unit_id))
+        self.figures = list(self._latest_figures()) if self.targets or self.full else []
+        self.stats = list(map(_named(ReportStats), self._report_stats()))
+        self.returns = [] if scope is not None and not scope.unit_ids else list(self._returns())
 
-    def _report_filter(self, prefix=""):
-        q = Q(**{f"{prefix}round__plan_id__in": list(self.plans)})
-        if not self.full:
-            q &= Q(**{f"{prefix}task_id__in": self.task_ids or ()}) | Q(**{f"{prefix}unit_id__in": self.unit_ids or ()})
+    def _report_filter(self):
+        q = Q(round__plan_id__in=list(self.plans))
+        if self.scope is not None:
+            q &= Q(task_id__in=self.scope.task_ids) | Q(unit_id__in=self.scope.unit_ids)
         return q
 
     def _latest_figures(self):
@@ -283,8 +229,8 @@ class _Pass:
             report__round__plan_id__in=list(self.plans), report__status=Status.ACCEPTED,
             report__round__period_end__lte=self.year_end,
         )
-        if not self.full:
-            qs = qs.filter(report__task_id__in=self.task_ids or ())
+        if self.scope is not None:
+            qs = qs.filter(report__task_id__in=self.scope.task_ids)
         columns = ("target_id", "report__unit_id", "value", "report__round__period_end")
         if connection.vendor == "postgresql":
             return qs.order_by("target_id", "report__unit_id", "-report__round__period_end", "-report__round_id") \
@@ -332,260 +278,195 @@ class _Pass:
 
     # ---- targets
 
-    def compute_targets(self, derived_lookup=None):
-        """Every target's result. ``derived_lookup(target_meta, committee_id)`` → (figure, as_of) or None
-        gives the stored figure of a lower committee's derived target when it is not in this pass."""
-        chain = self.chain
-        meta = {t[0]: t for t in self.targets}
-        own = defaultdict(dict)  # target → current unit → (figure, as_of)
-        for target_id, unit_id, value, period_end in self.figures:
-            key = chain.current(unit_id)
-            known = own[target_id].get(key)
-            if known is None or period_end > known[1]:
-                own[target_id][key] = (value, period_end)
-        unit_shares, committee_shares = defaultdict(dict), defaultdict(dict)
-        for target_id, unit_id, committee_id, value in self.allocations:
-            if unit_id is not None:
-                key = chain.current(unit_id)
-                unit_shares[target_id][key] = unit_shares[target_id].get(key, ZERO) + value
-            else:
-                committee_shares[target_id][committee_id] = value
-        assigned = defaultdict(set)
-        for task_id, unit_id in self.assignments:
-            assigned[task_id].add(chain.current(unit_id))
-        # Derived targets in this pass: (parent task, indicator, committee) → [target ids]
-        if derived_lookup is not None and committee_shares:
-            derived_lookup.expect(meta[t][1] for t in committee_shares)
-        derived = defaultdict(list)
-        for t in self.targets:
-            if t[9] is not None:
-                derived[(t[9], t[8], self.plans[t[2]].committee_id)].append(t[0])
+    def compute_targets(self, stored_derived: StoredDerived):
+        """Every target's result. A target split to lower committees counts the figures of their derived
+        targets: computed in this pass when they are in it, otherwise read by ``stored_derived``."""
+        chain, targets, iso = self.chain, self.targets, self._iso
+        own = rules.latest_figures(self.figures, chain)
+        unit_shares, committee_shares = rules.split_shares(self.allocations, chain)
+        if committee_shares:
+            stored_derived.expect(targets[t].task_id for t in committee_shares)
+        derived = defaultdict(list)  # (parent task, indicator, committee) → the derived targets in this pass
+        for t in targets.values():
+            if t.parent_task_id is not None:
+                derived[(t.parent_task_id, t.indicator, self.plans[t.plan_id].committee_id)].append(t.id)
         results = {}
 
-        def final(target_id):
+        def result_of(target_id):
             if target_id in results:
                 return results[target_id]
-            t = meta[target_id]
-            contributions = dict(own.get(target_id, {}))
+            t = targets[target_id]
             results[target_id] = None  # guards against a cycle in bad data
             committee_figures = {}
             for committee_id in committee_shares.get(target_id, {}):
-                figure, as_of, found = ZERO, None, False
-                for derived_id in derived.get((t[1], t[8], committee_id), ()):
-                    sub = final(derived_id)
-                    if sub is not None and sub.has_data:
-                        figure += sub.reached
-                        as_of = max(as_of, sub.as_of) if as_of else sub.as_of
-                        found = True
-                if not found and derived_lookup is not None:
-                    stored = derived_lookup(t, committee_id)
-                    if stored is not None:
-                        figure, as_of = stored
-                        found = True
-                if found:
-                    committee_figures[committee_id] = (figure, as_of)
-            results[target_id] = self._target_result(
-                t, contributions, committee_figures, unit_shares.get(target_id, {}),
-                committee_shares.get(target_id, {}), assigned.get(t[1], set()),
-            )
+                subs = (result_of(d) for d in derived.get((t.task_id, t.indicator, committee_id), ()))
+                figure = rules.combined_figure(
+                    rules.Figure(sub.outcome.reached, sub.outcome.as_of)
+                    for sub in subs if sub is not None and sub.outcome.has_data)
+                if figure is None:
+                    figure = stored_derived(t, committee_id)
+                if figure is not None:
+                    committee_figures[committee_id] = figure
+            plan = self.plans[t.plan_id]
+            outcome = rules.target_outcome(
+                t.terms, plan.start, plan.end, own.get(target_id, {}), committee_figures=committee_figures,
+                unit_shares=unit_shares.get(target_id), committee_shares=committee_shares.get(target_id),
+                assigned=self.assigned.get(t.task_id, ()), iso=iso)
+            results[target_id] = TargetResult(target_id, t.task_id, t.plan_id, t.ambiguous, outcome)
             return results[target_id]
 
-        for target_id in meta:
-            final(target_id)
+        for target_id in targets:
+            result_of(target_id)
         self.target_results = results
         return results
-
-    def _target_result(self, t, own, committee_figures, unit_shares, committee_shares, assigned):
-        target_id, task_id, plan_id, value, comparator, per_unit, ambiguous, measure_unit = t[:8]
-        plan = self.plans[plan_id]
-        result = TargetResult(target_id, task_id, plan_id, ambiguous, comparator)
-        split = bool(unit_shares or committee_shares)
-        holders = None  # (kind, id) → share; None: every unit counts, no shares
-        if split:
-            holders = {("unit", u): s for u, s in unit_shares.items()}
-            holders.update({("committee", c): s for c, s in committee_shares.items()})
-            if per_unit:
-                holders = dict.fromkeys(holders, value)
-        elif per_unit:
-            holders = {("unit", u): value for u in assigned}
-        reached, as_of, counted_any = ZERO, None, False
-        capped, share_total = ZERO, ZERO
-        contributors = []
-        iso = self._iso
-        if holders is None and not committee_figures:  # the common case: every unit's figure counts
-            for unit, (figure, period_end) in sorted(own.items()):
-                reached += figure
-                if as_of is None or period_end > as_of:
-                    as_of = period_end
-                contributors.append(["u", unit, _fmt(figure), None, iso(period_end), True])
-            counted_any = bool(contributors)
-        else:
-            figures = {("unit", u): fa for u, fa in own.items()}
-            figures.update({("committee", c): fa for c, fa in committee_figures.items()})
-            keys = list(holders) if holders is not None else []
-            keys += [k for k in figures if holders is None or k not in holders]
-            for key in keys:
-                figure, period_end = figures.get(key, (None, None))
-                counted = holders is None or key in holders
-                share = holders.get(key) if holders is not None else None
-                if counted and figure is not None:
-                    reached += figure
-                    as_of = max(as_of, period_end) if as_of else period_end
-                    counted_any = True
-                if share is not None:
-                    share_total += share
-                    if figure is not None:
-                        capped += min(figure, share)
-                kind, ident = key
-                contributors.append([kind[0], ident, _fmt(figure), _fmt(share), iso(period_end), counted])
-            contributors.sort(key=lambda c: (c[0], c[1]))
-        result.contributors = contributors
-        result.reached = reached
-        if not counted_any:
-            return result
-        result.as_of = as_of
-        percent = measure_unit.strip() == "%"
-        elapsed = ONE if percent else elapsed_share(plan.start, plan.end, as_of)
-        if comparator == Target.Comparator.AT_MOST:
-            result.ratio = _q(reached / value) if value else (ZERO if not reached else RATIO_CAP)
-            projected = reached / elapsed
-            result.projection = _q(projected / value) if value else (ZERO if not projected else RATIO_CAP)
-            if reached > value:
-                result.status = TargetStatus.AT_RISK
-            elif as_of >= plan.end:
-                result.status = TargetStatus.REACHED
-            elif projected <= value:
-                result.status = TargetStatus.ON_TRACK
-            else:
-                result.status = TargetStatus.BEHIND
-            return result
-        if holders is not None:
-            ratio = capped / share_total if share_total else ONE
-        else:
-            ratio = reached / value if value else ONE
-        result.ratio = _q(ratio)
-        result.projection = _q(ratio / elapsed)
-        if ratio >= ONE:
-            result.status = TargetStatus.REACHED
-        elif ratio / elapsed >= ONE:
-            result.status = TargetStatus.ON_TRACK
-        elif ratio / elapsed >= BEHIND_FROM:
-            result.status = TargetStatus.BEHIND
-        else:
-            result.status = TargetStatus.AT_RISK
-        return result
 
     # ---- tasks and units
 
     def compute_tasks(self):
-        chain = self.chain
-        by_task = defaultdict(list)
+        current = self.chain.current
+        by_task = defaultdict(list)  # task → its targets' outcomes, but those awaiting confirmation
         for result in self.target_results.values():
-            by_task[result.task_id].append(result)
-        assigned = defaultdict(set)
-        for task_id, unit_id in self.assignments:
-            assigned[task_id].add(chain.current(unit_id))
+            if not result.ambiguous:
+                by_task[result.task_id].append(result.outcome)
         reported = defaultdict(dict)  # task → current unit → latest accepted period end
-        accepted_year = defaultdict(int)
-        for _plan, task_id, unit_id, _e, _s, _o, acc_year, accepted, last in self.stats:
-            accepted_year[task_id] += acc_year
-            if accepted:
-                key = chain.current(unit_id)
-                known = reported[task_id].get(key)
-                reported[task_id][key] = max(known, last) if known else last
+        accepted_in_year = defaultdict(int)
+        for stats in self.stats:
+            accepted_in_year[stats.task_id] += stats.accepted_in_year
+            if stats.accepted:
+                unit = current(stats.unit_id)
+                known = reported[stats.task_id].get(unit)
+                reported[stats.task_id][unit] = max(known, stats.last_accepted) if known else stats.last_accepted
         results = {}
         for task_id, plan_id in self.tasks.items():
-            plan = self.plans[plan_id]
-            targets = [r for r in by_task.get(task_id, ()) if not r.ambiguous]
-            units = assigned.get(task_id, set())
-            done_units = reported.get(task_id, {})
-            result = TaskResult(task_id, plan_id, targets_total=len(targets), units_assigned=len(units),
-                                units_reported=len(done_units), reports_accepted=accepted_year.get(task_id, 0))
-            result.targets_reached = sum(1 for r in targets if r.status == TargetStatus.REACHED)
-            result.targets_with_data = sum(1 for r in targets if r.has_data)
-            dates = [r.as_of for r in targets if r.as_of] + list(done_units.values())
-            result.as_of = max(dates) if dates else None
-            progress = [r for r in targets if r.has_data and r.comparator != Target.Comparator.AT_MOST]
-            if progress:
-                result.ratio = min(r.ratio for r in progress)
-                result.projection = min(r.projection for r in progress)
-            if not done_units and not any(r.has_data for r in targets):
-                result.status = TaskStatus.NOT_STARTED
-            elif targets:
-                statuses = {r.status for r in targets}
-                if statuses == {TargetStatus.REACHED}:
-                    result.status = TaskStatus.DONE
-                elif TargetStatus.AT_RISK in statuses:
-                    result.status = TaskStatus.AT_RISK
-                elif TargetStatus.BEHIND in statuses or TargetStatus.NO_DATA in statuses:
-                    result.status = TaskStatus.BEHIND
-                else:
-                    result.status = TaskStatus.ON_TRACK
-            elif units and all(done_units.get(u) and done_units[u] >= plan.end for u in units):
-                result.status = TaskStatus.DONE
-            elif units <= set(done_units):
-                result.status = TaskStatus.ON_TRACK
-            else:
-                result.status = TaskStatus.BEHIND
-            results[task_id] = result
+            outcome = rules.task_outcome(by_task.get(task_id, ()), self.assigned.get(task_id, frozenset()),
+                                         reported.get(task_id, {}), self.plans[plan_id].end)
+            results[task_id] = TaskResult(task_id, plan_id, outcome, accepted_in_year.get(task_id, 0))
         self.task_results = results
         return results
 
     def compute_units(self):
-        chain = self.chain
+        current = self.chain.current
         results = {}
 
         def row(plan_id, unit_id):
-            key = (plan_id, chain.current(unit_id))
+            key = (plan_id, current(unit_id))
             if key not in results:
                 results[key] = UnitResult(plan_id, key[1])
             return results[key]
 
-        wanted = None if self.unit_ids is None else {chain.current(u) for u in self.unit_ids}
-        for plan_id, _task, unit_id, expected, submitted, on_time, accepted_year, _acc, _last in self.stats:
-            if wanted is not None and chain.current(unit_id) not in wanted:
+        wanted = None if self.scope is None else {current(u) for u in self.scope.unit_ids}
+        for stats in self.stats:
+            if wanted is not None and current(stats.unit_id) not in wanted:
                 continue
-            r = row(plan_id, unit_id)
-            r.expected += expected
-            r.submitted += submitted
-            r.on_time += on_time
-            r.accepted += accepted_year
-        for plan_id, _task, unit_id, n in self.returns:
-            if wanted is not None and chain.current(unit_id) not in wanted:
+            r = row(stats.plan_id, stats.unit_id)
+            r.expected += stats.expected
+            r.submitted += stats.submitted
+            r.on_time += stats.on_time
+            r.accepted += stats.accepted_in_year
+        for plan_id, _task_id, unit_id, returns in self.returns:
+            if wanted is not None and current(unit_id) not in wanted:
                 continue
-            row(plan_id, unit_id).returns += n
-        if self.full:
+            row(plan_id, unit_id).returns += returns
+        if self.full:  # every assigned unit has a row, even without reports yet
             for task_id, unit_id in self.assignments:
                 row(self.tasks[task_id], unit_id)
         self.unit_results = results
         return results
 
 
+class StoredDerived:
+    """The stored figures of lower committees' derived targets, for targets split to those committees
+    whose derived targets are not computed in the same pass: read in one query on first use."""
+
+    def __init__(self, year):
+        self.year = year
+        self.pending, self.loaded, self.cache = set(), set(), {}
+
+    def expect(self, task_ids):
+        self.pending |= set(task_ids) - self.loaded
+
+    def __call__(self, target: TargetRow, committee_id) -> rules.Figure | None:
+        """What ``committee_id``'s targets derived from ``target`` reached (summed), as stored."""
+        if target.task_id not in self.loaded:
+            self.pending.add(target.task_id)
+        if self.pending:
+            self.loaded |= self.pending
+            rows = (TargetRollup.objects.filter(year=self.year, target__task__parent_id__in=self.pending)
+                    .exclude(status=TargetStatus.NO_DATA)
+                    .values_list("target__task__parent_id", "target__indicator", "plan__committee_id", "reached",
+                                 "as_of"))
+            self.pending = set()
+            found = defaultdict(list)
+            for parent_task_id, indicator, committee, reached, as_of in rows:
+                found[(parent_task_id, indicator, committee)].append(rules.Figure(reached, as_of))
+            for key, figures in found.items():
+                self.cache[key] = rules.combined_figure(figures)
+        return self.cache.get((target.task_id, target.indicator, committee_id))
+
+
 # ---------------------------------------------------------------- writing
 
+class StoredTarget(NamedTuple):
+    """The computed columns of a ``TargetRollup`` row (like every stored row: the plan, then the key)."""
+    plan_id: int
+    target_id: int
+    task_id: int
+    reached: Decimal
+    ratio: Decimal | None
+    projection: Decimal | None
+    status: str
+    as_of: datetime.date | None
+    contributors: list
+
+
+class StoredTask(NamedTuple):
+    plan_id: int
+    task_id: int
+    status: str
+    ratio: Decimal | None
+    projection: Decimal | None
+    targets_total: int
+    targets_reached: int
+    targets_with_data: int
+    units_assigned: int
+    units_reported: int
+    reports_accepted: int
+    as_of: datetime.date | None
+
+
+class StoredUnit(NamedTuple):
+    plan_id: int
+    unit_id: int
+    reports_expected: int
+    reports_submitted: int
+    reports_on_time: int
+    reports_accepted: int
+    returns: int
+    on_time_rate: Decimal | None
+    completeness: Decimal | None
+
+
 ROW_HEAD = ("plan_id", "year", "generation", "computed_at", "checksum")
-TARGET_VALUES = ("target_id", "task_id", "reached", "ratio", "projection", "status", "as_of", "contributors")
-TASK_VALUES = ("task_id", "status", "ratio", "projection", "targets_total", "targets_reached", "targets_with_data",
-               "units_assigned", "units_reported", "reports_accepted", "as_of")
-UNIT_VALUES = ("unit_id", "reports_expected", "reports_submitted", "reports_on_time", "reports_accepted", "returns",
-               "on_time_rate", "completeness")
 UPDATE_CHUNK = 2000
 
 
 def _checksum(row) -> int:
-    """A stable 64-bit digest of a row's values (equal values, equal digest — in any process)."""
-    return int.from_bytes(hashlib.blake2b(repr(row).encode(), digest_size=8).digest(), "big", signed=True)
+    """A stable 64-bit digest of a row's values (equal values, equal digest — in any process).
+
+    Taken from the plain tuple's repr, not the named tuple's, so that it stays the digest of the rows
+    already stored."""
+    return int.from_bytes(hashlib.blake2b(tuple.__repr__(row).encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _existing(year, plan_ids, target_filter=None, task_filter=None, unit_filter=None):
+def _existing(year, plan_ids, scope: Scope | None = None, target_ids=()):
     """{model: {(plan id, key): (row id, checksum)}} of the stored rows a write may replace — one query."""
     targets = TargetRollup.objects.filter(plan_id__in=plan_ids, year=year)
     tasks = TaskRollup.objects.filter(plan_id__in=plan_ids, year=year)
     units = UnitRollup.objects.filter(plan_id__in=plan_ids, year=year)
-    if target_filter is not None:
-        targets = targets.filter(target_id__in=target_filter)
-        tasks = tasks.filter(task_id__in=task_filter)
-        units = units.filter(unit_id__in=unit_filter)
+    if scope is not None:
+        targets = targets.filter(target_id__in=target_ids)
+        tasks = tasks.filter(task_id__in=scope.task_ids)
+        units = units.filter(unit_id__in=scope.unit_ids)
     parts = [qs.annotate(kind=Value(kind)).values_list("id", "plan_id", key, "checksum", "kind").order_by()
              for kind, (qs, key) in enumerate(((targets, "target_id"), (tasks, "task_id"), (units, "unit_id")))]
     found = {TargetRollup: {}, TaskRollup: {}, UnitRollup: {}}
@@ -595,22 +476,27 @@ def _existing(year, plan_ids, target_filter=None, task_filter=None, unit_filter=
     return found
 
 
-def _sync(model, existing, columns, rows, year, generations, now):
-    """Make the stored rows equal ``rows``: tuples (plan id, key, …values) in ``columns`` order (key first).
+def _sync(model, row_type, existing, rows, year, generations, now):
+    """Make the stored rows equal ``rows``, of ``row_type`` (a named tuple of the model's columns,
+    the plan and the key first).
 
     Rows whose digest did not change are left alone (they keep the generation that
     computed them; ``RollupRun`` says when the plan-year was last checked), changed ones
     are updated in place, new ones inserted, vanished ones deleted — so a nightly run after
     the day's incremental runs writes almost nothing, and one UPDATE serves an incremental run.
     """
+    columns = row_type._fields[1:]
     fresh, changed = [], []
     for row in rows:
         digest = _checksum(row)
-        known = existing.pop(row[:2], None)
+        plan_id = row.plan_id
+        known = existing.pop(row[:2], None)  # (plan id, key)
         if known is None:
-            fresh.append((row[0], year, generations[row[0]], now, digest, *row[1:]))
-        elif known[1] != digest:
-            changed.append((known[0], generations[row[0]], now, digest, *row[2:]))
+            fresh.append((plan_id, year, generations[plan_id], now, digest, *row[1:]))
+        else:
+            row_id, stored_digest = known
+            if stored_digest != digest:
+                changed.append((row_id, generations[plan_id], now, digest, *row[2:]))
     stale = [row_id for row_id, _digest in existing.values()]
     for start in range(0, len(stale), 5000):
         model.objects.filter(id__in=stale[start:start + 5000]).delete()
@@ -622,24 +508,28 @@ def _sync(model, existing, columns, rows, year, generations, now):
     return len(fresh) + len(changed)
 
 
-def _write_rows(year, generations, now, pass_, *, target_filter=None, task_filter=None, unit_filter=None):
-    """Store the pass's results: every row of its plans (full) or only the given targets, tasks and units."""
-    existing = _existing(year, list(pass_.plans), target_filter, task_filter, unit_filter)
-    written = _sync(TargetRollup, existing[TargetRollup], TARGET_VALUES, [
-        (r.plan_id, r.target_id, r.task_id, r.reached, r.ratio, r.projection, r.status, r.as_of, r.contributors)
-        for r in pass_.target_results.values()
-    ], year, generations, now)
-    written += _sync(TaskRollup, existing[TaskRollup], TASK_VALUES, [
-        (r.plan_id, r.task_id, r.status, r.ratio, r.projection, r.targets_total, r.targets_reached,
-         r.targets_with_data, r.units_assigned, r.units_reported, r.reports_accepted, r.as_of)
-        for r in pass_.task_results.values()
-    ], year, generations, now)
-    if pass_.unit_results is not None:
-        written += _sync(UnitRollup, existing[UnitRollup], UNIT_VALUES, [
-            (r.plan_id, r.unit_id, r.expected, r.submitted, r.on_time, r.accepted, r.returns,
-             _rate(r.on_time, r.expected), _rate(r.accepted, r.expected))
-            for r in pass_.unit_results.values()
-        ], year, generations, now)
+def _write_rows(year, generations, now, pass_: _Pass):
+    """Store the pass's results: every row of its plans (full) or only those of its scope."""
+    existing = _existing(year, list(pass_.plans), pass_.scope, list(pass_.targets) if pass_.scope else ())
+    targets = [
+        StoredTarget(r.plan_id, r.target_id, r.task_id, o.reached, o.ratio, o.projection,
+                     STORED_TARGET_STATUS[o.status], o.as_of, o.contributors)
+        for r in pass_.target_results.values() for o in (r.outcome,)
+    ]
+    written = _sync(TargetRollup, StoredTarget, existing[TargetRollup], targets, year, generations, now)
+    tasks = [
+        StoredTask(r.plan_id, r.task_id, STORED_TASK_STATUS[o.status], o.ratio, o.projection, o.targets_total,
+                   o.targets_reached, o.targets_with_data, o.units_assigned, o.units_reported, r.reports_accepted,
+                   o.as_of)
+        for r in pass_.task_results.values() for o in (r.outcome,)
+    ]
+    written += _sync(TaskRollup, StoredTask, existing[TaskRollup], tasks, year, generations, now)
+    units = [
+        StoredUnit(r.plan_id, r.unit_id, r.expected, r.submitted, r.on_time, r.accepted, r.returns,
+                   rules.rate(r.on_time, r.expected), rules.rate(r.accepted, r.expected))
+        for r in pass_.unit_results.values()
+    ]
+    written += _sync(UnitRollup, StoredUnit, existing[UnitRollup], units, year, generations, now)
     return written
 
 
@@ -651,18 +541,18 @@ PLAN_TOTALS = ("tasks_total", "tasks_not_started", "tasks_on_track", "tasks_behi
 def _totals_from_results(pass_):
     totals = {plan_id: dict.fromkeys(PLAN_TOTALS, 0) | {"as_of": None} for plan_id in pass_.plans}
     for r in pass_.task_results.values():
-        t = totals[r.plan_id]
+        t, as_of = totals[r.plan_id], r.outcome.as_of
         t["tasks_total"] += 1
-        t[f"tasks_{r.status}"] += 1
-        if r.as_of and (t["as_of"] is None or r.as_of > t["as_of"]):
-            t["as_of"] = r.as_of
+        t[f"tasks_{r.outcome.status}"] += 1
+        if as_of and (t["as_of"] is None or as_of > t["as_of"]):
+            t["as_of"] = as_of
     for r in pass_.target_results.values():
         if r.ambiguous:
             continue
         t = totals[r.plan_id]
         t["targets_total"] += 1
-        t["targets_reached"] += r.status == TargetStatus.REACHED
-        t["targets_with_data"] += r.has_data
+        t["targets_reached"] += r.outcome.status == rules.TargetState.REACHED
+        t["targets_with_data"] += r.outcome.has_data
     for r in pass_.unit_results.values():
         t = totals[r.plan_id]
         t["reports_expected"] += r.expected
@@ -748,8 +638,8 @@ def _committee_rollups(year, committee_ids, now):
             else tree(row.committee_id, {row.committee_id})
         for name, value in figures.items():
             setattr(row, name, value)
-        row.on_time_rate = _rate(figures["reports_on_time"], figures["reports_expected"])
-        row.completeness = _rate(figures["reports_accepted"], figures["reports_expected"])
+        row.on_time_rate = rules.rate(figures["reports_on_time"], figures["reports_expected"])
+        row.completeness = rules.rate(figures["reports_accepted"], figures["reports_expected"])
         row.generation += 1
         row.computed_at = now
     columns = ["committees", "plans", *COMMITTEE_SUMS, "on_time_rate", "completeness", "generation", "computed_at"]
@@ -764,7 +654,7 @@ PLAN_COLUMNS = ("id", "committee_id", "parent_id", "period_start", "period_end")
 
 def _plan_infos(qs):
     return {
-        pid: PlanInfo(pid, committee_id, parent_id, *plan_period(start, end))
+        pid: PlanInfo(pid, committee_id, parent_id, *rules.plan_period(start, end))
         for pid, committee_id, parent_id, start, end in qs.values_list(*PLAN_COLUMNS).order_by()
     }
 
@@ -788,37 +678,36 @@ def _lock_runs(plan_ids, year):
     return runs
 
 
-class StoredDerived:
-    """The stored figures of lower committees' derived targets, for targets split to those committees
-    whose derived targets are not computed in the same pass: read in one query on first use."""
-
-    def __init__(self, year):
-        self.year = year
-        self.pending, self.loaded, self.cache = set(), set(), {}
-
-    def expect(self, task_ids):
-        self.pending |= set(task_ids) - self.loaded
-
-    def __call__(self, target_meta, committee_id):
-        task_id, indicator = target_meta[1], target_meta[8]
-        if task_id not in self.loaded:
-            self.pending.add(task_id)
-        if self.pending:
-            self.loaded |= self.pending
-            rows = (TargetRollup.objects.filter(year=self.year, target__task__parent_id__in=self.pending)
-                    .exclude(status=TargetStatus.NO_DATA)
-                    .values_list("target__task__parent_id", "target__indicator", "plan__committee_id", "reached",
-                                 "as_of"))
-            self.pending = set()
-            for parent, name, committee, reached, as_of in rows:
-                known = self.cache.get((parent, name, committee))
-                self.cache[(parent, name, committee)] = (reached, as_of) if known is None else (
-                    known[0] + reached, max(known[1], as_of))
-        return self.cache.get((task_id, indicator, committee_id))
+def _run_pass(plans: dict[int, PlanInfo], year: int, runs, now, started, scope: Scope | None = None,
+              unit_chain: UnitChain | None = None) -> _Pass:
+    """One pass, the only one there is: compute the plans' roll-up for ``year`` (all of it, or ``scope``),
+    store it and stamp the plans' ``runs`` (locked by the caller) with the plans' totals."""
+    for run in runs:
+        run.generation += 1
+    pass_ = _Pass(plans, year, scope)
+    pass_.load(unit_chain)
+    pass_.compute_targets(StoredDerived(year))
+    pass_.compute_tasks()
+    pass_.compute_units()
+    _write_rows(year, {run.plan_id: run.generation for run in runs}, now, pass_)
+    if scope is None:
+        _stamp_runs(runs, _totals_from_results(pass_), RollupRun.Kind.FULL, now, started)
+    else:  # the rows outside the scope are stored, not in the pass: the totals come from the table
+        totals = {run.plan_id: _totals_from_rows(run.plan_id, year) for run in runs}
+        _stamp_runs(runs, totals, RollupRun.Kind.INCREMENTAL, now, started)
+    return pass_
 
 
-def _stored_derived_lookup(year):
-    return StoredDerived(year)
+def _roll_up(plans: dict[int, PlanInfo], year: int, locked, now, started, *, ancestry=(), scope=None,
+             unit_chain=None) -> _Pass:
+    """What every entry point does once its runs are locked: the pass over ``plans``, then the targets of
+    the plans above (``ancestry``: the plan and its ancestors, nearest first) that count its figures,
+    then the rollups of the committees whose numbers changed."""
+    pass_ = _run_pass(plans, year, [run for run in locked if run.plan_id in plans], now, started, scope, unit_chain)
+    committees = {p.committee_id for p in plans.values()}
+    committees |= _propagate_up(ancestry, year, pass_.task_results.keys(), now, locked)
+    _committee_rollups(year, committees, now)
+    return pass_
 
 
 def recompute_year(year: int, *, committee_ids=None) -> dict:
@@ -841,8 +730,9 @@ def recompute_plan(plan_id: int, year: int | None = None) -> dict:
     year = year or plan.current_year()
     if not plan.period_start <= year <= plan.period_end:
         return {"plans": 0, "year": year}
-    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, *plan_period(plan.period_start, plan.period_end))
-    return _full({plan.pk: info}, year, chain=_plan_chain(info, year))
+    start, end = rules.plan_period(plan.period_start, plan.period_end)
+    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, start, end)
+    return _full({plan.pk: info}, year, ancestry=_covering(_ancestry(info), year))
 
 
 @contextmanager
@@ -858,82 +748,55 @@ def _without_gc():
             gc.enable()
 
 
-def _full(plans: dict[int, PlanInfo], year: int, chain=None) -> dict:
+def _full(plans: dict[int, PlanInfo], year: int, ancestry=()) -> dict:
     if not plans:
         return {"plans": 0, "year": year}
     started = time.monotonic()
     with _without_gc(), transaction.atomic():
-        locked = _lock_runs(sorted(set(plans) | {p.id for p in chain or ()}), year)
-        runs = [run for run in locked if run.plan_id in plans]
-        now = timezone.now()
-        for run in runs:
-            run.generation += 1
-        generations = {run.plan_id: run.generation for run in runs}
-        pass_ = _Pass(plans, year)
-        pass_.load()
-        pass_.compute_targets(derived_lookup=_stored_derived_lookup(year))
-        pass_.compute_tasks()
-        pass_.compute_units()
-        _write_rows(year, generations, now, pass_)
-        _stamp_runs(runs, _totals_from_results(pass_), RollupRun.Kind.FULL, now, started)
-        committees = {p.committee_id for p in plans.values()}
-        if chain:  # a single plan: the targets above that count this committee's figures
-            committees |= _propagate_up(chain, year, set(pass_.task_results), now, locked)
-        _committee_rollups(year, committees, now)
+        locked = _lock_runs(sorted(set(plans) | {p.id for p in ancestry}), year)
+        pass_ = _roll_up(plans, year, locked, timezone.now(), started, ancestry=ancestry)
     return {"plans": len(plans), "year": year, "targets": len(pass_.target_results),
             "tasks": len(pass_.task_results), "units": len(pass_.unit_results)}
 
 
 def _ancestry(plan: PlanInfo):
     """The plan and the plans it derives from, nearest first (no query for a plan without parent)."""
-    chain, seen = [plan], {plan.id}
+    ancestry, seen = [plan], {plan.id}
     node = plan.parent_id
     while node is not None and node not in seen:
         seen.add(node)
         info = _plan_infos(WorkPlan.objects.filter(pk=node)).get(node)
         if info is None:
             break
-        chain.append(info)
+        ancestry.append(info)
         node = info.parent_id
-    return chain
+    return ancestry
 
 
-def _covering(chain, year):
-    return [p for i, p in enumerate(chain) if i == 0 or p.start.year <= year <= p.end.year]
+def _covering(ancestry, year):
+    """The plan and those of the plans above it that cover ``year``."""
+    return [p for i, p in enumerate(ancestry) if i == 0 or p.start.year <= year <= p.end.year]
 
 
-def _plan_chain(plan: PlanInfo, year):
-    """The plan and the plans it derives from (nearest first) that cover ``year``."""
-    return _covering(_ancestry(plan), year)
-
-
-def _propagate_up(chain, year: int, task_ids, now, locked) -> set:
+def _propagate_up(ancestry, year: int, task_ids, now, locked) -> set:
     """Recompute the tasks of the plans above whose targets are split to the committee below, level by level.
 
-    ``chain`` is the plan and its ancestors (their runs are already locked, in ``locked``).
+    ``ancestry`` is the plan and its ancestors (their runs are already locked, in ``locked``).
     Returns the committees whose rollups changed.
     """
     runs = {run.plan_id: run for run in locked}
     committees = set()
-    for below, parent in zip(chain, chain[1:], strict=False):
-        affected = set(
+    for below, parent in zip(ancestry, ancestry[1:], strict=False):
+        started = time.monotonic()
+        affected = frozenset(
             Allocation.objects.filter(committee_id=below.committee_id, target__task__plan_id=parent.id,
                                       target__task__subtasks__id__in=task_ids)
             .values_list("target__task_id", flat=True)
-        ) if task_ids else set()
+        ) if task_ids else frozenset()
         run = runs.get(parent.id)
         if not affected or run is None or run.computed_at is None:
             return committees  # nothing split to this committee, or never rolled up (the full run will)
-        run.generation += 1
-        pass_ = _Pass({parent.id: parent}, year, task_ids=affected, unit_ids=set())
-        pass_.load(tasks=dict.fromkeys(affected, parent.id))
-        pass_.compute_targets(derived_lookup=_stored_derived_lookup(year))
-        pass_.compute_tasks()
-        pass_.unit_results = None
-        _write_rows(year, {parent.id: run.generation}, now, pass_,
-                    target_filter=[t[0] for t in pass_.targets], task_filter=affected, unit_filter=[])
-        _stamp_runs([run], {parent.id: _totals_from_rows(parent.id, year)}, RollupRun.Kind.INCREMENTAL, now,
-                    time.monotonic())
+        _run_pass({parent.id: parent}, year, [run], now, started, Scope(task_ids=affected, unit_ids=frozenset()))
         committees.add(parent.committee_id)
         task_ids = affected
     return committees
@@ -960,7 +823,7 @@ def recompute_for_report(report_id: int) -> dict:
     if found is None:
         return {"plans": 0}
     period_end, task_id, unit_id, plan_id, committee_id, parent_id, start, end = found
-    plan = PlanInfo(plan_id, committee_id, parent_id, *plan_period(start, end))
+    plan = PlanInfo(plan_id, committee_id, parent_id, *rules.plan_period(start, end))
     ancestry = _ancestry(plan)
     first_year = min(max(period_end.year, start), end)
     with transaction.atomic():
@@ -971,25 +834,12 @@ def recompute_for_report(report_id: int) -> dict:
                     .filter(plan_id__in=[p.id for p in ancestry], year__gte=first_year, year__lte=end).order_by("id"))
         years = sorted({r.year for r in runs if r.plan_id == plan_id and r.computed_at is not None})
         if years:
-            unit_chain = UnitChain.of_committees([committee_id])
-            members = unit_chain.members(unit_id)
+            unit_chain = unit_chain_of([committee_id])
+            scope = Scope(task_ids=frozenset({task_id}), unit_ids=frozenset(unit_chain.members(unit_id)))
         for year in years:
             started = time.monotonic()
-            chain = _covering(ancestry, year)
-            locked = [r for r in runs if r.year == year]
-            run = next(r for r in locked if r.plan_id == plan_id)
-            now = timezone.now()
-            run.generation += 1
-            pass_ = _Pass({plan_id: plan}, year, task_ids={task_id}, unit_ids=members)
-            pass_.load(chain=unit_chain, tasks={task_id: plan_id})
-            pass_.compute_targets(derived_lookup=_stored_derived_lookup(year))
-            pass_.compute_tasks()
-            pass_.compute_units()
-            _write_rows(year, {plan_id: run.generation}, now, pass_, target_filter=[t[0] for t in pass_.targets],
-                        task_filter=[task_id], unit_filter=members)
-            _stamp_runs([run], {plan_id: _totals_from_rows(plan_id, year)}, RollupRun.Kind.INCREMENTAL, now, started)
-            committees = {committee_id} | _propagate_up(chain, year, {task_id}, now, locked)
-            _committee_rollups(year, committees, now)
+            _roll_up({plan_id: plan}, year, [r for r in runs if r.year == year], timezone.now(), started,
+                     ancestry=_covering(ancestry, year), scope=scope, unit_chain=unit_chain)
     if not years:  # never rolled up: the plan's first roll-up is a full one
         return recompute_plan(plan_id, first_year)
     return {"plans": 1, "years": years, "task": task_id, "unit": unit_id}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, Section, Task, WorkPlan
+from .models import Assignment, PlanChange, Section, Task, WorkPlan
 
 
 class SectionInline(admin.TabularInline):
@@ -46,3 +46,21 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["task", "unit", "role", "order"]
     list_filter = ["role", "task__plan"]
     autocomplete_fields = ["task", "unit"]
+
+
+@admin.register(PlanChange)
+class PlanChangeAdmin(admin.ModelAdmin):
+    """The plan history is written by ``tasks.services`` only: read here, never changed."""
+
+    list_display = ["created_at", "plan", "action", "object_label", "is_revision", "reason", "user"]
+    list_filter = ["is_revision", "object_kind"]
+    search_fields = ["object_label", "reason", "plan__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -19,15 +19,22 @@ from units.models import Unit
 from units.selectors import access_for, is_all_members_name, suggest_units, unit_name_index
 from units.services import add_alias, create_unit
 
-from .importer import PlanImportError, parse_file
+from . import jobs
+from .importer import PlanImportError, ocr, parse_file
+from .importer.errors import import_error
+from .importer.readers import OCR_CODES
 from .models import PlanImport, WorkPlan
-from .services import create_plan_from_structure, guess_plan_kind
+from .services import create_plan_from_structure, infer_plan_kind, infer_plan_title
 
 
-def read_plan_file(*, data: bytes, filename: str) -> dict:
-    """The SCHEMA.md structure of an uploaded document, or a ValidationError saying what is wrong."""
+def read_plan_file(*, data: bytes, filename: str, ocr: bool = False) -> dict:
+    """The SCHEMA.md structure of an uploaded document, or a ValidationError saying what is wrong.
+
+    ``ocr``: read scans too, here and now (the command does; the web and the API use a job).
+    """
     try:
-        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES, extract_targets=extract_targets)
+        return parse_file(data, filename, max_bytes=settings.LUOSHI_MAX_UPLOAD_BYTES, extract_targets=extract_targets,
+                          ocr=ocr)
     except PlanImportError as exc:
         raise ValidationError(exc.message_zh, code=exc.code) from None
 
@@ -67,14 +74,49 @@ def resolve_units(*, committee, structure: dict) -> dict:
     return result
 
 
-def start_import(*, committee, user, data: bytes, filename: str) -> PlanImport:
-    """Read an uploaded plan and keep it, with what was read, for the office to check."""
+def start_import(*, committee, user, data: bytes, filename: str, structure: dict | None = None) -> PlanImport:
+    """Read an uploaded plan and keep it, with what was read, for the office to check.
+
+    A scan (image-only PDF, page images) is checked against the OCR limits here, kept with
+    status ``reading`` and read by a job (``tasks.jobs.ocr_plan_import``); the record shows
+    its progress until the preview is ready. ``structure``: already read (the command reads scans itself).
+    """
     _check_office(user, committee)
-    structure = read_plan_file(data=data, filename=filename)
+    try:
+        structure = structure if structure is not None else read_plan_file(data=data, filename=filename)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) not in OCR_CODES:
+            raise
+        return _start_ocr(committee=committee, user=user, data=data, filename=filename)
     record = PlanImport(committee=committee, source_name=filename[:200], structure=structure, created_by=user)
     record.source_file.save(filename or "plan", ContentFile(data), save=False)
     record.save()
     return record
+
+
+def _start_ocr(*, committee, user, data: bytes, filename: str) -> PlanImport:
+    if not ocr.engine_available():
+        raise ValidationError(import_error("ocr_missing").message_zh, code="ocr_missing")
+    try:
+        total = ocr.page_count(data)  # limits checked before anything is decoded or stored
+    except PlanImportError as exc:
+        raise ValidationError(exc.message_zh, code=exc.code) from None
+    record = PlanImport(committee=committee, source_name=filename[:200], structure={}, created_by=user,
+                        status=PlanImport.Status.READING, pages_total=total)
+    record.source_file.save(filename or "scan", ContentFile(data), save=False)
+    record.save()
+    jobs.ocr_plan_import.delay(record.pk)
+    return record
+
+
+def _task_pages(structure: dict, pages: list[dict]) -> list[int | None]:
+    """The scan page each task was read from (where its text begins), for the preview."""
+    flat = [(p["number"], "".join(p["text"].split())) for p in pages]
+    out = []
+    for task in structure.get("tasks", []):
+        head = "".join((task.get("text") or "").split())[:12]
+        out.append(next((number for number, text in flat if head and head in text), None))
+    return out
 
 
 def preview(record: PlanImport) -> dict:
@@ -86,7 +128,8 @@ def preview(record: PlanImport) -> dict:
         "status": record.status,
         "source_name": record.source_name,
         "committee": record.committee.code,
-        "kind": guess_plan_kind((record.structure.get("plan") or {}).get("title")),
+        "kind": infer_plan_kind(record.structure),
+        "title": infer_plan_title(committee=record.committee, structure=record.structure, source_name=record.source_name),
         "structure": record.structure,
         "units": units,
         "unknown_units": [name for name, r in units.items() if r["status"] == "unknown"],
@@ -96,6 +139,12 @@ def preview(record: PlanImport) -> dict:
             f"{i}:{j}" for i, t in enumerate(tasks) for j, target in enumerate(t.get("targets", [])) if target.get("ambiguous")
         ],
         "plan_id": record.plan_id,
+        "progress": {"pages_done": record.pages_done, "pages_total": record.pages_total},
+        "error": record.error,
+        "ocr": {
+            "pages": [{k: p[k] for k in ("number", "low_confidence", "seconds")} for p in record.ocr_pages],
+            "task_pages": _task_pages(record.structure, record.ocr_pages),
+        } if record.ocr_pages else None,
     }
 
 
@@ -113,7 +162,9 @@ def _unit_mapping(committee, unknown, unit_choices):
     for name in unknown:
         choice = str(unit_choices.get(name) or "").strip()
         if not choice:
-            errors.append(_("单位“%(name)s”尚未对应：请选择已有单位或新建。") % {"name": name})
+            errors.append(_("单位“%(name)s”尚未对应：请选择已有单位、新建，或忽略（不是成员单位）。") % {"name": name})
+        elif choice == "ignore":
+            mapping[name] = None  # not a member unit (地方各级政府 …): left out of the plan
         elif choice == "new":
             mapping[name] = create_unit(committee=committee, code=_new_unit_code(committee), short_name=name[:60])
         else:
@@ -148,8 +199,8 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
                    keep_targets=None, kind: str | None = None, status: str = WorkPlan.Status.DRAFT) -> WorkPlan:
     """Save the previewed plan with all its parts, or nothing.
 
-    ``unit_choices`` maps each unknown printed name to a unit id of the committee or
-    ``"new"``; ``keep_targets`` lists ``"task_index:target_index"`` keys to keep (``None``:
+    ``unit_choices`` maps each unknown printed name to a unit id of the committee, ``"new"`` or
+    ``"ignore"`` (not a member unit: the name is left out); ``keep_targets`` lists ``"task_index:target_index"`` keys to keep (``None``:
     every target not flagged doubtful); ``plan_overrides`` corrects title, doc number, years…
     """
     record = PlanImport.objects.select_for_update().select_related("committee").get(pk=record.pk)
@@ -162,6 +213,10 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
     structure = _apply_edits(record.structure, plan_overrides, None if keep_targets is None else set(keep_targets))
     if not structure.get("tasks"):
         raise ValidationError(_("没有可导入的任务。"))
+    kind = kind or infer_plan_kind(structure)
+    meta = structure.setdefault("plan", {})
+    meta["title"] = infer_plan_title(committee=record.committee, structure=structure, source_name=record.source_name,
+                                     kind=kind)
     plan = create_plan_from_structure(
         committee=record.committee, structure=structure, kind=kind, status=status, unit_mapping=mapping,
         source_name=record.source_name, created_by=user,
@@ -176,7 +231,7 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
 @transaction.atomic
 def discard_import(*, record: PlanImport, user) -> PlanImport:
     _check_office(user, record.committee)
-    if record.status == PlanImport.Status.PREVIEW:
-        record.status = PlanImport.Status.DISCARDED
+    if record.status in (PlanImport.Status.PREVIEW, PlanImport.Status.READING, PlanImport.Status.FAILED):
+        record.status = PlanImport.Status.DISCARDED  # a running OCR job sees this and stops
         record.save(update_fields=["status"])
     return record

@@ -21,11 +21,13 @@ class WorkPlan(models.Model):
         WORK_POINTS = "work_points", _("工作要点")
         FIVE_YEAR = "five_year", _("五年规划")
         DIVISION_TABLE = "division_table", _("任务分工表")
+        SUPERVISION = "supervision", _("督办事项")  # 会议纪要的议定事项、领导批示
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
         CLOSED = "closed", _("已结束")
+        ARCHIVED = "archived", _("已归档")
 
     committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(_("标题"), max_length=200)
@@ -213,6 +215,8 @@ class PlanImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        READING = "reading", _("识别中")  # a scan being read by OCR in a job
+        FAILED = "failed", _("识别失败")
         PREVIEW = "preview", _("待确认")
         CONFIRMED = "confirmed", _("已导入")
         DISCARDED = "discarded", _("已放弃")
@@ -229,6 +233,11 @@ class PlanImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # scans: OCR progress, the message if it failed, and each page's text (page number, text, low-confidence words)
+    pages_done = models.PositiveIntegerField(_("已识别页数"), default=0)
+    pages_total = models.PositiveIntegerField(_("总页数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    ocr_pages = models.JSONField(_("逐页识别文字"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("计划导入")
@@ -243,3 +252,43 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.source_name} · {self.get_status_display()}"
+
+
+class PlanChange(models.Model):
+    """One change to a plan or one of its parts, kept for good: who, when, why, before and after.
+
+    Changes made while the plan is published are *revisions* (调整): they need a reason.
+    The rows keep the label of what they changed, so they outlive a deleted task or target.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("计划")
+        SECTION = "section", _("章节")
+        TASK = "task", _("任务")
+        ASSIGNMENT = "assignment", _("责任单位")
+        TARGET = "target", _("量化目标")
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("操作"), max_length=40)
+    object_kind = models.CharField(_("对象类型"), max_length=12, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    object_label = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("修改内容"), default=list, blank=True, help_text=_("每项：字段、修改前、修改后"))
+    reason = models.TextField(_("调整原因"), blank=True)
+    is_revision = models.BooleanField(_("发布后调整"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("计划修改记录")
+        verbose_name_plural = _("计划修改记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["plan", "object_kind", "object_id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(is_revision=False) | ~Q(reason=""), name="plan_revision_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.action} · {self.object_label}"

@@ -2,11 +2,17 @@
 shows its reports, belongs to ``reports`` (``reports.urls.task_pages``)."""
 from django.urls import path
 
-from . import views
+from . import edit_views, exports, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/new/", edit_views.plan_new, name="plan-new"),
+    path("plans/<int:pk>/edit/", edit_views.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/history/", edit_views.plan_history, name="plan-history"),
+    path("plans/<int:pk>/division.xlsx", exports.division_xlsx, name="plan-export-xlsx"),
+    path("plans/<int:pk>/division.docx", exports.division_docx, name="plan-export-docx"),
+    path("tasks/<int:pk>/edit/", edit_views.task_edit, name="task-edit"),
     path("plans/import/", views.import_upload, name="plan-import"),
     path("plans/import/<int:pk>/", views.import_preview, name="plan-import-preview"),
 ]

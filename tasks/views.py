@@ -6,6 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from targets.selectors import revisions_for_plan
+from units.selectors import can_manage_plan
+
 from . import importing, selectors
 from .filtersets import WorkPlanFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -23,8 +26,10 @@ def home(request):
 @login_required
 def plan_detail(request, pk):
     plan = selectors.get_plan(request.user, pk)
-    outline = selectors.plan_outline(plan)
-    return render(request, "tasks/plan_detail.html", {"plan": plan, "outline": outline})
+    outline = selectors.with_revisions(selectors.plan_outline(plan), revisions_for_plan(plan))
+    return render(request, "tasks/plan_detail.html", {
+        "plan": plan, "outline": outline, "can_manage": can_manage_plan(request.user, plan),
+    })
 
 
 # ---------------------------------------------------------------- the import wizard
@@ -53,6 +58,8 @@ def import_upload(request):
 def import_preview(request, pk):
     """Step 2: check what was read, map unknown units, choose targets, confirm (or discard)."""
     record = get_object_or_404(selectors.visible_imports(request.user), pk=pk)
+    if record.status in (record.Status.READING, record.Status.FAILED):
+        return _import_progress(request, record)
     if record.status != record.Status.PREVIEW:
         if record.plan_id:
             return redirect("plan-detail", pk=record.plan_id)
@@ -78,3 +85,13 @@ def import_preview(request, pk):
     rows = selectors.import_rows(preview)
     return render(request, "tasks/import_preview.html", {"record": record, "preview": preview, "form": form, "rows": rows},
                   status=400 if form.errors else 200)
+
+
+def _import_progress(request, record):
+    """A scan being read by OCR: page N of M (the page reloads itself), or why it failed; either can be dropped."""
+    if request.method == "POST" and "discard" in request.POST:
+        importing.discard_import(record=record, user=request.user)
+        messages.info(request, _("已放弃本次导入。"))
+        return redirect("plan-import")
+    percent = int(100 * record.pages_done / record.pages_total) if record.pages_total else 0
+    return render(request, "tasks/import_progress.html", {"record": record, "percent": percent})

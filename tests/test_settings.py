@@ -35,3 +35,52 @@ def test_production_mode_refuses_to_start_without_a_secret():
 def test_healthz_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_liveness_and_readiness(client, db, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from core import health
+    from reports import jobs
+
+    assert client.get("/healthz/live").content == b"ok"
+    body = client.get("/healthz/ready").json()
+    # Eager mode (embedded): no worker to wait for; no nightly roll-up has run in this database.
+    assert body["checks"]["database"] == {"ok": True} and body["checks"]["worker"]["mode"] == "eager"
+    assert body["status"] == "degraded" and body["checks"]["nightly_rollup"]["ok"] is False
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(health.HEARTBEAT_KEY)
+    assert client.get("/healthz/ready").json()["checks"]["worker"] == {"ok": False, "heartbeat_age_s": None}
+    jobs.dispatch_workflow_events()  # what the worker runs every minute
+    worker = client.get("/healthz/ready").json()["checks"]["worker"]
+    assert worker["ok"] is True and 0 <= worker["heartbeat_age_s"] < 5
+
+
+def test_readiness_is_503_without_the_database(client, db, monkeypatch):
+    from config import views
+
+    def no_database():
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(views, "_database", no_database)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503 and response.json()["status"] == "down"
+    assert "connection refused" in response.json()["checks"]["database"]["error"]
+
+
+def test_metrics_for_the_monitoring_host_only(client, db, settings):
+    from reports.models import WorkflowEvent
+
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "django_http_requests_total_by_method_total" in body
+    assert f"luoshi_outbox_pending {float(WorkflowEvent.objects.filter(dispatched_at__isnull=True).count())}" in body
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
+
+
+def test_every_response_carries_a_request_id_and_keeps_the_callers(client, db):
+    response = client.get("/accounts/login/")
+    assert len(response["X-Request-ID"]) >= 32
+    assert client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-abc-123")["X-Request-ID"] == "proxy-abc-123"

@@ -100,6 +100,16 @@ def access_for(user) -> Access:
     return access
 
 
+def can_manage_plan(user, plan) -> bool:
+    """May ``user`` edit, publish, revise, close or delete ``plan``? Its committee's office (or admin) only;
+    leaders and the offices of the committees above read it but change nothing."""
+    return access_for(user).is_office_of(plan.committee_id)
+
+
+def can_read_plan(user, plan) -> bool:
+    return access_for(user).can_read_committee(plan.committee_id)
+
+
 def client_subtree_ids(committee_id) -> set:
     """A committee and every committee below it, in one query (levels: province → city → county)."""
     c = committee_id
@@ -132,6 +142,14 @@ def committees_for(user):
     access = access_for(user)
     qs = Committee.objects.all()
     return qs if access.is_superuser else qs.filter(id__in=access.readable_committee_ids)
+
+
+def wide_committees(user):
+    """Committees whose every report and roll-up ``user`` may read: those of the committee-wide roles
+    and the committees below them (an API client: its subtree); all of them for superusers."""
+    access = access_for(user)
+    qs = Committee.objects.all()
+    return qs if access.is_superuser else qs.filter(id__in=access.wide_committee_ids)
 
 
 def units_for(user):

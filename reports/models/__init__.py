@@ -1,8 +1,9 @@
 """Models of the reports app, one module per concern; import them from here."""
 from .attachments import Attachment
 from .notifications import Notification, ReminderLog
+from .outbox import WorkflowEvent
 from .reporting import DeadlineExtension, ProgressReport, RefusedEdit, ReportingRound, TargetValue
 from .schedule import ReportingSchedule
 
 __all__ = ["DeadlineExtension", "ProgressReport", "RefusedEdit", "ReportingRound", "TargetValue"]
-__all__ += ["Attachment", "Notification", "ReminderLog", "ReportingSchedule"]
+__all__ += ["Attachment", "Notification", "ReminderLog", "ReportingSchedule", "WorkflowEvent"]

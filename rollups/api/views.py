@@ -11,116 +11,36 @@ the committee-wide roles of the plan's committee and above, and API clients of t
 """
 from django.http import Http404
 from django.utils.translation import gettext_lazy as T
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api.base import LuoshiReadOnlyViewSet
-from core.api.fields import ScopedPrimaryKeyRelatedField
 from rollups.downloads import summary_response
 from rollups.models import CommitteeRollup, RollupRun, SummaryFile
 from rollups.selectors import dashboard_plans, load_rollup, open_summary_file
 from rollups.services import request_summary
-from tasks.models import WorkPlan
-from units.selectors import access_for
+from units.selectors import wide_committees
+
+from .filtersets import CommitteeRollupFilter, PlanRollupFilter, SummaryFilter
+from .serializers import (
+    CommitteeRollupSerializer,
+    GenerateSerializer,
+    PlanRollupDetailSerializer,
+    PlanRollupSerializer,
+    SummaryFileSerializer,
+)
 
 TAG = T("汇总与年度总结")
-
-
-class PlanRollupSerializer(serializers.ModelSerializer):
-    plan_title = serializers.CharField(source="plan.title", read_only=True)
-    committee = serializers.IntegerField(source="plan.committee_id", read_only=True)
-
-    class Meta:
-        model = RollupRun
-        fields = ["id", "plan", "plan_title", "committee", "year", "generation", "kind", "computed_at", "as_of",
-                  "tasks_total", "tasks_not_started", "tasks_on_track", "tasks_behind", "tasks_at_risk", "tasks_done",
-                  "targets_total", "targets_reached", "targets_with_data", "reports_expected", "reports_on_time",
-                  "reports_accepted", "returns"]
-        read_only_fields = fields
-
-
-class CommitteeRollupSerializer(serializers.ModelSerializer):
-    committee_name = serializers.CharField(source="committee.name", read_only=True)
-
-    class Meta:
-        model = CommitteeRollup
-        fields = ["id", "committee", "committee_name", "year", "scope", "generation", "computed_at", "committees",
-                  "plans", "tasks_total", "tasks_not_started", "tasks_on_track", "tasks_behind", "tasks_at_risk",
-                  "tasks_done", "targets_total", "targets_reached", "reports_expected", "reports_on_time",
-                  "reports_accepted", "returns", "on_time_rate", "completeness"]
-        read_only_fields = fields
-
-
-class SummaryFileSerializer(serializers.ModelSerializer):
-    download = serializers.SerializerMethodField(help_text=T("下载地址（文件已生成时）"))
-
-    class Meta:
-        model = SummaryFile
-        fields = ["id", "plan", "year", "kind", "status", "include_lower", "filename", "size", "generation",
-                  "requested_at", "generated_at", "error", "download"]
-        read_only_fields = fields
-
-    def get_download(self, obj) -> str | None:
-        if not obj.is_ready:
-            return None
-        request = self.context.get("request")
-        path = f"/api/v1/summaries/{obj.pk}/download/"
-        return request.build_absolute_uri(path) if request else path
-
-
-class GenerateSerializer(serializers.Serializer):
-    plan = ScopedPrimaryKeyRelatedField(dashboard_plans, WorkPlan, help_text=T("工作计划编号"))
-    year = serializers.IntegerField(min_value=1949, max_value=2100)
-    include_lower = serializers.BooleanField(default=False, help_text=T("同时汇总下级残工委据本计划制定的计划"))
-
-
-def _plan_detail(run):
-    data = load_rollup([run.plan], run.year)
-    tasks = []
-    for line in data.tasks:
-        r = line.rollup
-        tasks.append({
-            "task": line.task.pk, "ref": line.task.ref, "status": line.status, "light": line.light,
-            "ratio": r.ratio if r else None, "projection": r.projection if r else None,
-            "targets_total": r.targets_total if r else 0, "targets_reached": r.targets_reached if r else 0,
-            "reports_accepted": r.reports_accepted if r else 0, "as_of": r.as_of if r else None,
-            "targets": [{
-                "target": t.target.pk, "indicator": t.target.indicator, "comparator": t.target.comparator,
-                "value": t.target.value, "measure_unit": t.target.measure_unit, "reached": t.reached,
-                "ratio": t.rollup.ratio if t.rollup else None,
-                "projection": t.rollup.projection if t.rollup else None, "status": t.status,
-                "as_of": t.rollup.as_of if t.rollup else None,
-                "contributors": t.contributors,
-            } for t in line.targets],
-        })
-    units = [{
-        "unit": u.unit_id, "name": u.unit.short_name, "reports_expected": u.reports_expected,
-        "reports_submitted": u.reports_submitted, "reports_on_time": u.reports_on_time,
-        "reports_accepted": u.reports_accepted, "returns": u.returns, "on_time_rate": u.on_time_rate,
-        "completeness": u.completeness,
-    } for u in data.units]
-    return {"tasks": tasks, "units": units}
-
-
-class PlanRollupFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    committee = filters.NumberFilter(field_name="plan__committee_id")
-    year = filters.NumberFilter()
-
-    class Meta:
-        model = RollupRun
-        fields = ["plan", "committee", "year"]
 
 
 @extend_schema_view(
     list=extend_schema(summary=T("计划年度汇总列表"), description=T("各计划各年度的任务、目标与报送汇总（已存储，不实时重算）。"),
                        tags=[TAG]),
     retrieve=extend_schema(summary=T("计划年度汇总详情"), description=T("含各任务状态与信号灯、各目标完成值与各单位数据、各单位报送情况。"),
-                           tags=[TAG]),
+                           responses=PlanRollupDetailSerializer, tags=[TAG]),
 )
 class PlanRollupViewSet(LuoshiReadOnlyViewSet):
     serializer_class = PlanRollupSerializer
@@ -132,19 +52,13 @@ class PlanRollupViewSet(LuoshiReadOnlyViewSet):
                                          computed_at__isnull=False)
                 .select_related("plan").order_by("-year", "plan_id"))
 
+    def get_serializer_class(self):
+        return PlanRollupDetailSerializer if self.action == "retrieve" else PlanRollupSerializer
+
     def retrieve(self, request, *args, **kwargs):
         run = self.get_object()
-        return Response({**self.get_serializer(run).data, **_plan_detail(run)})
-
-
-class CommitteeRollupFilter(filters.FilterSet):
-    committee = filters.NumberFilter(field_name="committee_id")
-    year = filters.NumberFilter()
-    scope = filters.ChoiceFilter(choices=CommitteeRollup.Scope.choices)
-
-    class Meta:
-        model = CommitteeRollup
-        fields = ["committee", "year", "scope"]
+        run.lines = load_rollup([run.plan], run.year)  # what PlanRollupDetailSerializer writes of tasks and units
+        return Response(self.get_serializer(run).data)
 
 
 @extend_schema_view(
@@ -156,21 +70,9 @@ class CommitteeRollupViewSet(LuoshiReadOnlyViewSet):
     filterset_class = CommitteeRollupFilter
 
     def get_queryset(self):
-        access = access_for(self.request.user)
-        qs = CommitteeRollup.objects.filter(computed_at__isnull=False).select_related("committee")
-        if not access.is_superuser:
-            qs = qs.filter(committee_id__in=access.wide_committee_ids)
-        return qs.order_by("-year", "committee_id", "scope")
-
-
-class SummaryFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    year = filters.NumberFilter()
-    kind = filters.ChoiceFilter(choices=SummaryFile.Kind.choices)
-
-    class Meta:
-        model = SummaryFile
-        fields = ["plan", "year", "kind"]
+        return (CommitteeRollup.objects.filter(committee__in=wide_committees(self.request.user),
+                                               computed_at__isnull=False)
+                .select_related("committee").order_by("-year", "committee_id", "scope"))
 
 
 @extend_schema_view(

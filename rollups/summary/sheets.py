@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import Case, DateTimeField, Func, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from core.xlsx import safe_cell
 from reports.models import ProgressReport, ReportingRound, TargetValue
@@ -26,20 +25,6 @@ FIGURE = "#,##0.####"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
-HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-THIN = Side(style="thin", color="C9CED6")
-HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12, color="0B4F8A")
-# Status colours (text is always there too): red, amber, green, grey.
-STATUS_FILLS = {
-    "red": (PatternFill("solid", fgColor="F8D7DA"), Font(color="A1161B", bold=True)),
-    "yellow": (PatternFill("solid", fgColor="FFF3CD"), Font(color="8A5300", bold=True)),
-    "green": (PatternFill("solid", fgColor="D4EDDA"), Font(color="1D6B2F", bold=True)),
-    "grey": (PatternFill("solid", fgColor="E9ECEF"), Font(color="4A4A4A")),
-}
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -154,9 +139,9 @@ class WorkbookData:
                     "title")],
             [_("残工委"), safe_cell(plan.committee.name)],
             [_("文号"), safe_cell(plan.doc_number or "—")],
-            [_("数据截至"), run.as_of if run and run.as_of else "—"],
-            [_("汇总时间"), _local(run.computed_at) if run and run.computed_at else _("尚未汇总")],
-            [_("生成时间"), _local(timezone.now())],
+            [_("数据截至"), Styled(run.as_of, DATE) if run and run.as_of else "—"],
+            [_("汇总时间"), Styled(_local(run.computed_at), DATETIME) if run and run.computed_at else _("尚未汇总")],
+            [_("生成时间"), Styled(_local(timezone.now()), DATETIME)],
             [],
             [Styled(_("一、任务完成情况"), "section")],
             [Styled(_("状态"), "header"), Styled(_("任务数"), "header"), Styled(_("占比"), "header")],
@@ -202,7 +187,7 @@ class WorkbookData:
                              c.tasks_behind, c.tasks_at_risk, c.tasks_not_started, c.targets_total,
                              c.targets_reached, Styled(c.on_time_rate or 0, PERCENT),
                              Styled(c.completeness or 0, PERCENT)])
-        columns = [Column("", 26), Column("", 14), Column("", 12), Column("", 12), Column("", 12), Column("", 12),
+        columns = [Column("", 26), Column("", 18), Column("", 12), Column("", 12), Column("", 12), Column("", 12),
                    Column("", 12), Column("", 12), Column("", 12), Column("", 12), Column("", 12)]
         return SheetSpec(_("汇总"), columns, rows, freeze=None, header=False)
 

@@ -1,87 +1,120 @@
-"""Writes the year-end workbook (openpyxl write-only, so large sheets stream row by row):
-Chinese headers, frozen header rows, widths, number formats, conditional status colours."""
+"""Writes the year-end workbook with XlsxWriter in constant-memory mode: rows stream to disk
+as they come (the province's 81,000 rows in a flat amount of memory), about twice as fast as
+openpyxl's write-only mode. Chinese headers, frozen header rows, widths, number formats,
+auto-filters, conditional status colours, and a print set-up an office can use as it is:
+A4 landscape, one page wide, the header row repeated on every page, page numbers."""
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.utils import get_column_letter
+import datetime
+from decimal import Decimal
 
-from .sheets import (
-    HEADER_ALIGN,
-    HEADER_BORDER,
-    HEADER_FILL,
-    HEADER_FONT,
-    SECTION_FONT,
-    STATUS_FILLS,
-    TITLE_FONT,
-    Styled,
-)
+import xlsxwriter
 
-# ---------------------------------------------------------------- writing the workbook
+from .sheets import Styled
 
-class _Styles:
-    def __init__(self, ws):
-        self.ws = ws
+# Status colours (the text is always there too): red, amber, green, grey.
+STATUS_COLOURS = {
+    "red": {"bg_color": "#F8D7DA", "font_color": "#A1161B", "bold": True},
+    "yellow": {"bg_color": "#FFF3CD", "font_color": "#8A5300", "bold": True},
+    "green": {"bg_color": "#D4EDDA", "font_color": "#1D6B2F", "bold": True},
+    "grey": {"bg_color": "#E9ECEF", "font_color": "#4A4A4A"},
+}
+BASE = {"font_name": "宋体", "font_size": 10.5, "valign": "top"}
+NAMED = {
+    "title": {"bold": True, "font_size": 14},
+    "section": {"bold": True, "font_size": 12, "font_color": "#0B4F8A"},
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0B4F8A", "align": "center",
+               "valign": "vcenter", "text_wrap": True, "border": 1, "border_color": "#C9CED6"},
+}
+A4 = 9
 
-    def cell(self, value, style):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if style == "title":
-            cell.font = TITLE_FONT
-        elif style == "section":
-            cell.font = SECTION_FONT
-        elif style == "header":
-            cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, HEADER_BORDER
-        elif style:
-            cell.number_format = style
-        return cell
+
+class _Formats:
+    """One XlsxWriter format per style (a number format string or a named style), made once."""
+
+    def __init__(self, book):
+        self.book = book
+        self.made = {}
+        self.wrap = self.get("wrap")
+
+    def get(self, style):
+        if style not in self.made:
+            props = dict(BASE)
+            if style == "wrap":
+                props["text_wrap"] = True
+            elif style in NAMED:
+                props.update(NAMED[style])
+            elif style:
+                props["num_format"] = style
+            self.made[style] = self.book.add_format(props)
+        return self.made[style]
+
+
+def _cell_value(value):
+    # XlsxWriter writes Decimal through float; datetimes need a number format (given by the column).
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _write(ws, formats, row, col, value, style):
+    fmt = formats.get(style) if style else None
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime | datetime.date):
+        ws.write_datetime(row, col, value, fmt or formats.get("yyyy-mm-dd hh:mm" if isinstance(
+            value, datetime.datetime) else "yyyy-mm-dd"))
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)  # never a formula: user text stays text
+    else:
+        ws.write(row, col, _cell_value(value), fmt)
 
 
 def write_workbook(dest, sheets):
-    """Write ``sheets`` (SheetSpec) to ``dest`` (a path or a binary file) in write-only mode."""
-    wb = Workbook(write_only=True)
+    """Write ``sheets`` (SheetSpec) to ``dest`` (a path) row by row in constant memory."""
+    book = xlsxwriter.Workbook(dest, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_urls": False, "strings_to_numbers": False})
+    formats = _Formats(book)
     for spec in sheets:
-        ws = wb.create_sheet(title=spec.title)
-        styles = _Styles(ws)
-        for index, column in enumerate(spec.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        if spec.freeze:
-            ws.freeze_panes = spec.freeze
-        count = 0
+        ws = book.add_worksheet(spec.title)
+        ws.set_paper(A4)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&C— &P —")
+        for index, column in enumerate(spec.columns):
+            ws.set_column(index, index, column.width, formats.wrap if column.width >= 30 else None)
+        row = 0
         if spec.header:
-            ws.append([styles.cell(c.header, "header") for c in spec.columns])
-            ws.print_title_rows = "1:1"
-            count = 1
-        formats = [(i, c.number_format) for i, c in enumerate(spec.columns) if c.number_format]
-        for row in spec.rows:
-            if formats:
-                row = list(row)
-                for i, number_format in formats:
-                    if i < len(row) and row[i] is not None and not isinstance(row[i], Styled):
-                        row[i] = styles.cell(row[i], number_format)
-            ws.append([styles.cell(v.value, v.style) if isinstance(v, Styled) else v for v in row])
-            count += 1
-        if spec.header and count > 1:
-            last = get_column_letter(len(spec.columns))
-            ws.auto_filter.ref = f"A1:{last}{count}"
+            for col, column in enumerate(spec.columns):
+                ws.write_string(0, col, str(column.header), formats.get("header"))
+            ws.repeat_rows(0)
+            row = 1
+        if spec.freeze:
+            ws.freeze_panes(spec.freeze)
+        number_formats = [column.number_format for column in spec.columns]
+        for values in spec.rows:
+            for col, value in enumerate(values):
+                if isinstance(value, Styled):
+                    _write(ws, formats, row, col, value.value, value.style)
+                else:
+                    style = number_formats[col] if col < len(number_formats) else None
+                    _write(ws, formats, row, col, value, style)
+            row += 1
+        if spec.header and row > 1:
+            last = len(spec.columns) - 1
+            ws.autofilter(0, 0, row - 1, last)
             for column, colours in spec.status_columns.items():
-                letter = get_column_letter(column)
                 for label, colour in colours.items():
-                    fill, font = STATUS_FILLS[colour]
-                    ws.conditional_formatting.add(
-                        f"{letter}2:{letter}{count}",
-                        CellIsRule(operator="equal", formula=[f'"{label}"'], fill=fill, font=font),
-                    )
-    wb.save(dest)
+                    ws.conditional_format(1, column - 1, row - 1, column - 1, {
+                        "type": "cell", "criteria": "==", "value": f'"{label}"',
+                        "format": book.add_format(STATUS_COLOURS[colour])})
+    book.close()
 
 
 def plain_rows(sheets):
-    """The same cells without any style: ``[(title, [rows])]`` (used to measure bare openpyxl)."""
+    """The same cells without any style: ``[(title, [rows])]`` (used to measure the bare writer)."""
     result = []
     for spec in sheets:
         rows = [[c.header for c in spec.columns]] if spec.header else []
         rows += [[v.value if isinstance(v, Styled) else v for v in row] for row in spec.rows]
         result.append((spec.title, rows))
     return result
-
-

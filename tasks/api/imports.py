@@ -24,13 +24,13 @@ TAG = T("计划导入")
 class PlanImportUploadSerializer(serializers.Serializer):
     committee = serializers.SlugRelatedField(slug_field="code", queryset=Committee.objects.all(),
                                              help_text=T("残工委代码，如 jilin"))
-    file = serializers.FileField(help_text=T("计划文件：.txt、.docx、.xlsx 或带文字层的 PDF"))
+    file = serializers.FileField(help_text=T("计划文件：.txt、.docx/.doc/.wps、.xlsx/.xls/.et、.rtf、PDF（文字版或扫描件）、JPG/PNG/TIFF 扫描图片"))
 
 
 class PlanImportConfirmSerializer(serializers.Serializer):
     unit_choices = serializers.DictField(
         child=serializers.CharField(), required=False, default=dict,
-        help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位；选定的对应关系记为别名"),
+        help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位，或 \"ignore\" 忽略（不是成员单位）；选定的对应关系记为别名"),
     )
     plan = serializers.DictField(required=False, default=dict,
                                  help_text=T("更正计划信息：title、doc_number、issued_on、period_start、period_end"))
@@ -51,7 +51,10 @@ PREVIEW = OpenApiResponse(OpenApiTypes.OBJECT, description=T("识别结果：str
     create=extend_schema(
         summary=T("上传计划文件并识别"),
         description=T("读出章节、任务、牵头和参加单位、量化目标，返回预览；不创建计划。仅该残工委办公室（或读写客户端）可用。"),
-        request={"multipart/form-data": PlanImportUploadSerializer}, responses={201: PREVIEW}, tags=[TAG],
+        request={"multipart/form-data": PlanImportUploadSerializer},
+        responses={201: PREVIEW, 202: OpenApiResponse(OpenApiTypes.OBJECT, description=T(
+            "扫描件：已开始文字识别（OCR），status 为 reading，progress 为已识别/总页数；轮询 status_url 直至 preview 或 failed"))},
+        tags=[TAG],
     ),
 )
 class PlanImportViewSet(AuditMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -68,7 +71,12 @@ class PlanImportViewSet(AuditMixin, mixins.CreateModelMixin, mixins.RetrieveMode
         record = importing.start_import(committee=upload.validated_data["committee"], user=request.user,
                                         data=file.read(), filename=file.name)
         self.audit_object = record
-        return Response(importing.preview(record), status=status.HTTP_201_CREATED)
+        body = importing.preview(record)
+        if record.status == record.Status.PREVIEW:
+            return Response(body, status=status.HTTP_201_CREATED)
+        # a scan: read by OCR in a job; poll the status URL (status, progress) until it is "preview" or "failed"
+        body["status_url"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{record.pk}/")
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(importing.preview(self.get_object()))

@@ -1,21 +1,31 @@
-"""The rows of ``GET /api/v1/tasks/`` — the API's hottest list — without model instances.
+"""The tasks of ``GET /api/v1/tasks/`` and ``GET /api/v1/tasks/{id}/`` — the API's hottest list —
+built without model instances: the API's only representation of a task.
 
 A page costs one statement whatever its size: the page's tasks, selected by the ORM with the
 list's filters, ordering and the caller's reach (numbered by ``ROW_NUMBER`` in that order),
-and — written by hand around it — their units and targets, in one ``UNION ALL``. The rows are grouped into exactly what ``TaskSerializer``
-writes for a task (``tests/api`` compares the two; ``make bench`` times it against a bare view).
+and — written by hand around it — their units and targets, in one ``UNION ALL``. The detail
+is a page of one. ``serializers.TaskSerializer`` documents these rows for the OpenAPI schema
+and never builds them (``tests/api/test_schema.py`` checks the rows against the schema;
+``make bench`` times the list against a bare view that must return the same JSON).
 """
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 
-from targets.models import Target
+from targets.models import FIGURE, Target
 from tasks.models import Assignment, Task
 from units.models import Unit
 
-from .serializers import figure
+QUANTUM = Decimal(1).scaleb(-FIGURE["decimal_places"])
+
+
+def figure(value):
+    """A figure as the API writes it: a string with four decimals (exact, no float rounding)."""
+    return None if value is None else format(value.quantize(QUANTUM), "f")
 
 
 # Columns of the statement (one type per column, as UNION requires):
@@ -74,6 +84,17 @@ class TaskRows:
     def count(self):
         return self.queryset.count()
 
+    def get(self, pk):
+        """The row of task ``pk`` (one statement); ``Http404`` when the queryset does not hold it."""
+        try:
+            queryset = self.queryset.filter(pk=pk)
+        except (TypeError, ValueError, ValidationError):  # not an id: as DRF's get_object_or_404
+            raise Http404 from None
+        rows = TaskRows(queryset)[0:1]
+        if not rows:
+            raise Http404
+        return rows[0]
+
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("TaskRows supports slices only")
@@ -83,7 +104,10 @@ class TaskRows:
                     "parent_id")[window]
         )
         connection = connections[self.queryset.db]
-        page_sql, params = page.query.sql_with_params()
+        try:
+            page_sql, params = page.query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (an id out of range, an empty list)
+            return []
         with connection.cursor() as cursor:
             cursor.execute(_page_sql(connection, page_sql), params)
             rows = cursor.fetchall()
@@ -112,7 +136,7 @@ class TaskRows:
                 }))
         result = []
         for _pos, task in sorted(tasks, key=lambda pair: pair[0]):
-            # units by role and order, targets by order: as TaskSerializer lists them
+            # units by role and order, targets by order
             task["assignments"] = [a for _key, a in sorted(task["assignments"], key=lambda pair: pair[0])]
             task["targets"] = [g for _key, g in sorted(task["targets"], key=lambda pair: pair[0])]
             result.append(task)

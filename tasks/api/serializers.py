@@ -13,12 +13,6 @@ from units.models import Committee
 from units.selectors import committees_for
 
 T = gettext_lazy
-QUANTUM = Decimal(1).scaleb(-FIGURE["decimal_places"])
-
-
-def figure(value):
-    """A figure as the API writes it: a string with four decimals (exact, no float rounding)."""
-    return None if value is None else format(value.quantize(QUANTUM), "f")
 
 
 class WorkPlanSerializer(serializers.ModelSerializer):
@@ -41,6 +35,11 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# ---------------------------------------------------------------- a task as tasks/api/rows.py writes it
+# These three describe the rows of ``TaskRows`` (list and detail) for the OpenAPI schema: the
+# fields named and typed as in the row dicts (a task's are read-only, and so are its lists of
+# units and targets). They never build a response.
+
 class AssignmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(help_text=T("单位名称；已更名的单位附现名"))
 
@@ -56,20 +55,10 @@ class TaskTargetSerializer(serializers.ModelSerializer):
                   "quote", "order"]
 
 
-def target_dict(target):
-    return {
-        "id": target.id, "indicator": target.indicator, "value": figure(target.value),
-        "measure_unit": target.measure_unit, "comparator": target.comparator, "per_unit": target.per_unit,
-        "ambiguous": target.ambiguous, "baseline": figure(target.baseline), "quote": target.quote,
-        "order": target.order,
-    }
-
-
 class TaskSerializer(serializers.ModelSerializer):
-    """A task with its lead/participating units and its targets.
+    """A task with its lead/participating units (by role, then order) and its targets (by order).
 
-    The declared fields define the schema; ``to_representation`` builds the same dict by
-    hand because task lists of 100+ rows are the API's hottest path (see ``make bench``).
+    Documents the rows that ``tasks.api.rows.TaskRows`` builds for the list and the detail.
     """
 
     assignments = AssignmentSerializer(many=True, read_only=True, help_text=T("牵头和参加单位"))
@@ -80,26 +69,6 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "section", "ref", "text", "order", "deadline", "all_member_units", "parent",
                   "assignments", "targets"]
         read_only_fields = fields
-
-    def to_representation(self, task):
-        assignments = []
-        for a in task.assignments.all():
-            unit = a.unit
-            name = f"{unit.short_name}（现{unit.successor.short_name}）" if unit.successor_id else unit.short_name
-            assignments.append({"unit": a.unit_id, "unit_name": name, "role": a.role, "order": a.order})
-        return {
-            "id": task.id,
-            "plan": task.plan_id,
-            "section": task.section_id,
-            "ref": task.ref,
-            "text": task.text,
-            "order": task.order,
-            "deadline": task.deadline.isoformat() if task.deadline else None,
-            "all_member_units": task.all_member_units,
-            "parent": task.parent_id,
-            "assignments": assignments,
-            "targets": [target_dict(t) for t in task.targets.all()],
-        }
 
 
 # ---------------------------------------------------------------- creating a plan with its tasks

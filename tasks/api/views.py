@@ -2,9 +2,6 @@
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Prefetch
-from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,11 +13,8 @@ from rest_framework.response import Response
 
 from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from core.api.renderers import CsvRenderer, XlsxRenderer, file_renderers
-from targets.models import Target
 from tasks import selectors, services
 from tasks.filtersets import SectionFilterSet, TaskFilterSet, WorkPlanFilterSet
-from tasks.models import Assignment, Section, Task, WorkPlan
-from units.selectors import access_for
 
 from . import exports
 from .rows import TaskRows
@@ -61,7 +55,7 @@ class WorkPlanViewSet(LuoshiViewSet):
         data = PlanCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         committee = data.validated_data["committee"]
-        if not access_for(request.user).is_office_of(committee.pk):
+        if not selectors.can_create_plans(request.user, committee):
             raise PermissionDenied(_("只有该残工委的办公室可以新建工作计划。"))
         plan = services.create_plan_from_structure(
             committee=committee, structure=data.structure(), kind=data.validated_data.get("kind"),
@@ -100,24 +94,7 @@ class SectionViewSet(LuoshiReadOnlyViewSet):
     ordering = ["plan_id", "order", "id"]
 
     def get_queryset(self):
-        return Section.objects.filter(plan__in=selectors.visible_plans(self.request.user).values("id")).order_by(
-            "plan_id", "order", "id"
-        )
-
-
-def _task_queryset(user):
-    """Tasks of the plans the user may read (the reach of ``selectors.visible_plans``), built for the
-    hot list: on PostgreSQL the committee ids travel as one array parameter, not one per id."""
-    access = access_for(user)
-    tasks = Task.objects.all()
-    if not access.is_superuser:
-        ids = sorted(access.readable_committee_ids)
-        if connection.vendor == "postgresql":
-            plans = RawSQL(f"SELECT id FROM {WorkPlan._meta.db_table} WHERE committee_id = ANY(%s)", [ids])
-            tasks = tasks.filter(plan_id__in=plans)
-        else:
-            tasks = tasks.filter(plan__committee_id__in=ids)
-    return tasks.order_by("plan_id", "order", "id")
+        return selectors.visible_sections(self.request.user).order_by("plan_id", "order", "id")
 
 
 @extend_schema_view(
@@ -125,29 +102,28 @@ def _task_queryset(user):
         summary=T("任务列表"),
         description=T("每个任务附牵头/参加单位和量化目标。可按计划、年度、残工委、单位及其职责（牵头/参加）、"
                       "完成时限和关键词筛选。"),
-        tags=[TAG_PLANS],
+        responses=TaskSerializer, tags=[TAG_PLANS],
     ),
-    retrieve=extend_schema(summary=T("任务详情"), tags=[TAG_PLANS]),
+    retrieve=extend_schema(summary=T("任务详情"), description=T("与任务列表中的一项相同：附牵头/参加单位和量化目标。"),
+                           responses=TaskSerializer, tags=[TAG_PLANS]),
 )
 class TaskViewSet(LuoshiReadOnlyViewSet):
-    serializer_class = TaskSerializer
+    """List and detail are rows of ``TaskRows`` — one statement per page or task; ``TaskSerializer``
+    documents them (schema only) and builds nothing."""
+
     filterset_class = TaskFilterSet
     ordering_fields = ["order", "ref", "deadline", "plan"]
     ordering = ["plan_id", "order", "id"]
 
     def get_queryset(self):
-        queryset = _task_queryset(self.request.user)
-        if self.action == "list":
-            return queryset  # list() reads rows with TaskRows, not model instances
-        return queryset.prefetch_related(
-            Prefetch("assignments",
-                     queryset=Assignment.objects.select_related("unit__successor").order_by("role", "order", "id")),
-            Prefetch("targets", queryset=Target.objects.order_by("order", "id")),
-        )
+        return selectors.visible_tasks(self.request.user).order_by("plan_id", "order", "id")
 
     def list(self, request, *args, **kwargs):
         # The hot path: each page is one query (plus a COUNT only when the first page is full).
         page = self.paginate_queryset(TaskRows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(page)
 
-
+    def retrieve(self, request, *args, **kwargs):
+        # Filtered like the list, as DRF's get_object() filters a detail.
+        rows = TaskRows(self.filter_queryset(self.get_queryset()))
+        return Response(rows.get(kwargs[self.lookup_url_kwarg or self.lookup_field]))

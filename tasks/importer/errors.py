@@ -30,7 +30,9 @@ class PlanImportError(Exception):
 
 # code -> message. Codes with a message built at the call site: "too_large" (sizes),
 # "wrong_content" (the extension named).
-_SUPPORTED = "请上传 Word（.docx）、Excel（.xlsx）、文字版 PDF 或纯文本（.txt）格式的计划文件。"
+_SUPPORTED = (
+    "请上传 Word（.docx/.doc）、WPS（.wps/.et）、Excel（.xlsx/.xls）、文字版或扫描版 PDF、图片或纯文本（.txt）格式的计划文件。"
+)
 MESSAGES = {
     "empty": "上传的文件是空的（没有任何内容）。请确认选择了正确的计划文件后重新上传。",
     "blank": "文件中只有空白，没有可读取的文字。请确认选择了正确的计划文件后重新上传。",
@@ -50,14 +52,40 @@ MESSAGES = {
         "这是 WPS/LibreOffice 的 OpenDocument 格式（.odt/.ods），系统无法直接读取。请“另存为”.docx 或 .xlsx 后再上传。"
     ),
     "office_encrypted": "文件设置了打开密码（已加密），无法读取内容。请在 Word/Excel 中取消密码保护后重新保存，再上传。",
-    "legacy_office": (
-        "这是旧版 Word/Excel 文件（.doc/.xls），系统无法直接读取。请在 Word 或 Excel 中“另存为”.docx 或 .xlsx 后再上传。"
+    "converter_missing": (
+        "这是旧版 Word/WPS/Excel 文件（.doc/.wps/.xls/.et/.rtf），需要 LibreOffice 转换后才能读取，"
+        "但服务器上没有安装 LibreOffice。请系统管理员安装：apt-get install libreoffice-writer-nogui "
+        "libreoffice-calc-nogui fonts-noto-cjk；或者您先在 Word/WPS 中“另存为”.docx 或 .xlsx 后再上传。"
     ),
-    "rtf": "这是 RTF 格式的文件，系统无法直接读取。请在 Word 中“另存为”.docx 后再上传。",
+    "convert_timeout": (
+        "旧版 Word/WPS/Excel 文件转换超时（文件可能过大或已损坏）。请在 Word/WPS 中“另存为”.docx 或 .xlsx 后再上传。"
+    ),
+    "convert_failed": (
+        "旧版 Word/WPS/Excel 文件已损坏或内容不完整，无法转换读取。请在 Word/WPS 中打开原文件，"
+        "重新“另存为”.docx 或 .xlsx 后再上传。"
+    ),
+    "ole_unknown": (
+        "这是 Office 复合文档，但既不是 Word 文档也不是 Excel 表格（可能是 PowerPoint 或其他文件）。" + _SUPPORTED
+    ),
     "image": (
         "这是图片文件，系统无法识别图片中的文字，需要先进行文字识别（OCR）。"
         "请上传 Word、Excel、文字版 PDF 或纯文本格式的计划文件。"
     ),
+    "ocr_missing": (
+        "这是扫描件或图片，需要文字识别（OCR），但服务器上没有安装识别引擎。请系统管理员安装："
+        "pip install rapidocr-onnxruntime；或者您提供文字版 PDF 或 Word 版本。"
+    ),
+    "image_too_large": (
+        "图片尺寸过大（像素数超过上限，或是异常的“解压炸弹”图片），出于安全原因拒绝读取。"
+        "请用 150–300 dpi 重新扫描，或把图片缩小后再上传。"
+    ),
+    "image_corrupt": "图片文件已损坏或不完整，无法读取。请重新扫描或重新导出图片后再上传。",
+    "ocr_timeout": "扫描件中有一页文字识别超时（图片可能过大或不清晰）。请用 150–300 dpi 重新扫描后再上传。",
+    "ocr_no_text": "扫描件中没有识别出任何文字（可能是空白页或图片过于模糊）。请确认扫描件清晰后重新上传。",
+    "ocr_failed": (
+        "扫描件文字识别时发生意外错误，未能完成导入。请重新扫描或提供文字版 PDF、Word 版本；如仍不成功，请把文件发给系统管理员。"
+    ),
+    "ocr_cancelled": "已取消文字识别。",
     "pdf_encrypted": (
         "PDF 文件已加密（需要密码才能打开），无法读取内容。请提供未加密的 PDF，或用原软件取消密码后重新导出再上传。"
     ),

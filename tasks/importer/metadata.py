@@ -19,7 +19,7 @@ __all__ = ["extract_metadata", "plan_year"]
 
 _DOCNUM_RE = re.compile(r"^([\u4e00-\u9fff]{2,16})[〔\[［【（(](\d{4})[〕\]］】）)](\d{1,4})号")
 _NOTICE_TITLE_RE = re.compile(r"印发(?:《(.+?)》|(.+?))的(?:通知|函)")
-_PLAN_WORD_RE = re.compile(r"(要点|任务|规划|计划|方案|纲要|安排|意见|分工|清单|目标|台账|措施|举措)")
+_PLAN_WORD_RE = re.compile(r"(要点|任务|规划|计划|方案|纲要|安排|意见|分工|清单|目标|台账|措施|举措|纪要|批示|督办)")
 _FILE_HEADER_RE = re.compile(r"^(.{2,30}?)文件$")
 _HEADER_NOISE_RE = re.compile(
     r"^(?:签发人|密级|紧急程度|特急|加急|平急|急件|机密|秘密|绝密|公开方式|主动公开|依申请公开|不予公开"
@@ -85,6 +85,9 @@ def _title(lines_with_blanks: list[str]) -> str | None:
             break
         group.append(line)
     title = "".join(group)
+    half = len(title) // 2
+    if half and len(title) % 2 == 0 and title[:half] == title[half:]:
+        title = title[:half]  # a web page repeats the document's title above the document
     title = re.sub(r"^关于印发", "", title)
     title = re.sub(r"的通知$", "", title)
     if title and _PLAN_WORD_RE.search(title):

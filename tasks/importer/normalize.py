@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .markers import match_marker
+from .webpage import is_web_furniture
 
 __all__ = [
     "fix_artefacts",
@@ -93,12 +94,12 @@ def is_page_furniture(line: str) -> bool:
 
 
 def clean_lines(lines: list[str]) -> list[str]:
-    """Normalise every line and drop page furniture; blank lines are kept (as '')."""
+    """Normalise every line and drop page and web-site furniture; blank lines are kept (as '')."""
     out = []
     for raw in lines:
         for line in str(raw).split("\n"):
             line = normalize_line(line)
-            if not is_page_furniture(line):
+            if not is_page_furniture(line) and not is_web_furniture(line):
                 out.append(line)
     return out
 

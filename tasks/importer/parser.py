@@ -27,6 +27,7 @@ from .metadata import extract_metadata, plan_year
 from .normalize import clean_lines, join_paragraphs, looks_wrapped
 from .outline import parse_outline
 from .readers import DEFAULT_MAX_BYTES, read_document
+from .supervision import looks_like_instruction, looks_like_minutes, parse_instruction, parse_minutes
 from .tables import find_header, tasks_from_table
 from .text_table import find_text_tables
 
@@ -53,9 +54,9 @@ def parse_plan(document_or_text: Document | str, *, extract_targets: Extractor |
 
 
 def parse_file(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               extract_targets: Extractor | None) -> dict:
-    """Read an uploaded file and parse it: ``read_document`` + ``parse_plan``."""
-    document = read_document(data, filename, max_bytes=max_bytes)
+               extract_targets: Extractor | None, ocr: bool = False) -> dict:
+    """Read an uploaded file and parse it: ``read_document`` + ``parse_plan`` (``ocr``: read scans too)."""
+    document = read_document(data, filename, max_bytes=max_bytes, ocr=ocr)
     return parse_plan(document, extract_targets=extract_targets)
 
 
@@ -94,6 +95,10 @@ def _split_blocks(document: Document) -> tuple[list[str], list[TaskDraft], list[
 def _parse(document_or_text: Document | str, extract_targets: Extractor | None) -> dict:
     document = _as_document(document_or_text)
     lines, tasks, sections = _split_blocks(document)
+    if not tasks:
+        supervision = _parse_supervision(lines, extract_targets)
+        if supervision is not None:
+            return supervision
     text_tables = find_text_tables(lines)
     tasks += text_tables.tasks
     sections += text_tables.sections
@@ -114,6 +119,33 @@ def _parse(document_or_text: Document | str, extract_targets: Extractor | None) 
         "sections": _sections_holding_tasks(sections, tasks),
         "tasks": [_task_json(task, year, extractor) for task in tasks],
     }
+
+
+def _parse_supervision(lines: list[str], extract_targets: Extractor | None) -> dict | None:
+    """A 批示 or a 会议纪要 read as a 督办 list; None if the document is neither (or names no lead unit)."""
+    plan = None
+    sections: list[SectionDraft] = []
+    if looks_like_instruction(lines):
+        found = parse_instruction(lines)
+        if found is None:
+            return None
+        plan, tasks = found
+    elif looks_like_minutes(lines):
+        tasks, sections = parse_minutes(lines)
+        if not tasks:
+            return None
+        plan = extract_metadata(lines)
+    else:
+        return None
+    year = plan_year(plan)
+    extractor = extract_targets
+    out = []
+    for task in tasks:
+        item = _task_json(task, year, extractor)
+        # a decided item's closing "…6月底前完成" is its deadline, whatever else the item mentions
+        item["deadline"] = find_deadline(task.deadline_text, year) or item["deadline"]
+        out.append(item)
+    return {"plan": plan, "sections": _sections_holding_tasks(sections, tasks), "tasks": out}
 
 
 def _sections_holding_tasks(sections: list[SectionDraft], tasks: list[TaskDraft]) -> list[dict]:

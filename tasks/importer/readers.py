@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 
 from core import sniffing
 
+from .convert import convert_office, legacy_kind
 from .document import Document, Table, TextBlock
 from .errors import PlanImportError, import_error
 from .office import read_docx, read_xlsx
@@ -35,21 +36,36 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 
 
-def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else."""
+def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  ocr: bool = False) -> Document:
+    """Read an uploaded plan file. Raises :class:`PlanImportError` and nothing else.
+
+    Scans (images, image-only PDFs) are refused with ``image`` / ``pdf_image_only`` unless
+    ``ocr`` is true: OCR takes seconds a page, so the web and the API run it as a job.
+    """
     try:
-        return _read(data, filename or "", max_bytes)
-    except PlanImportError:
+        document = _read(data, filename or "", max_bytes)
+    except PlanImportError as exc:
+        if ocr and exc.code in OCR_CODES:
+            from .ocr import ocr_document
+
+            return ocr_document(data).document
         raise
     except Exception as exc:  # third-party readers raise anything on hostile input
         logger.exception("reading %r failed", filename)
         raise import_error("read_failed") from exc
+    return document
+
+
+# codes of files that OCR can read
+OCR_CODES = ("image", "pdf_image_only")
 
 
 # --- dispatch ----------------------------------------------------------------
 
 _EXTENSION_NAMES = {".docx": "Word 文档（.docx）", ".xlsx": "Excel 表格（.xlsx）", ".pdf": "PDF 文件",
-                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）"}
+                    ".doc": "Word 文档（.doc）", ".xls": "Excel 表格（.xls）", ".wps": "WPS 文字文档（.wps）",
+                    ".et": "WPS 表格（.et）", ".rtf": "RTF 文档（.rtf）"}
 
 
 def _extension(filename: str) -> str:
@@ -81,10 +97,9 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
         return read_pdf(data)
     if kind == "zip":
         return _read_zip(data, ext)
-    if kind == "ole":
-        code = "office_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "legacy_office"
-        raise import_error(code)
-    if kind in ("rtf", "image"):
+    if kind in ("ole", "rtf"):
+        return _read_legacy(data, ext)
+    if kind == "image":
         raise import_error(kind)
     if ext in _EXTENSION_NAMES:
         raise import_error("wrong_content", (
@@ -97,6 +112,30 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Document:
     if ext in (".htm", ".html") or re.search(r"<(?:html|body|table|!doctype\s+html)[\s>]", text[:4096], re.I):
         return _read_html(text)
     return Document.from_text(text)
+
+
+# --- legacy office formats: converted by LibreOffice ----------------------------------
+
+
+_LEGACY_EXTENSIONS = (".doc", ".dot", ".wps", ".wpt", ".xls", ".xlt", ".et", ".ett")
+
+
+def _read_legacy(data: bytes, ext: str) -> Document:
+    if sniffing.ole_kind(data) == "encrypted":
+        raise import_error("office_encrypted")
+    legacy = legacy_kind(data, ext)
+    if legacy is None:  # no Word or Excel stream: damaged (cut short) or another OLE file
+        raise import_error("convert_failed" if ext in _LEGACY_EXTENSIONS else "ole_unknown")
+    converted = convert_office(data, legacy)
+    reader = read_xlsx if legacy in ("xls", "et") else read_docx
+    try:
+        document = reader(converted)
+    except PlanImportError as exc:
+        if exc.code in ("corrupt_docx", "corrupt_xlsx"):
+            raise import_error("convert_failed") from exc
+        raise
+    document.kind = legacy
+    return document
 
 
 # --- plain text ------------------------------------------------------------------
@@ -167,6 +206,10 @@ def _read_csv(text: str) -> Document:
     return Document(blocks=[Table(rows)], kind="csv")
 
 
+# not document text: scripts, and the navigation and footer of a web page the plan was saved from
+_SKIPPED_TAGS = ("script", "style", "head", "nav", "footer")
+
+
 class _HTMLText(HTMLParser):
     """Paragraph text and tables of an HTML page (Word's 'save as web page' .doc files)."""
 
@@ -194,7 +237,7 @@ class _HTMLText(HTMLParser):
             self._lines = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip += 1
         elif tag == "table":
             if self._table_depth == 0:
@@ -212,7 +255,7 @@ class _HTMLText(HTMLParser):
                 self._flush_line()
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._table_depth:
             self._table_depth -= 1

@@ -428,31 +428,80 @@ def test_export_accepts_its_own_media_type(world, api):
     assert missing.json()["code"] == "not_found"
 
 
-# ---------------------------------------------------------------- the task list's hand-built rows
+# ---------------------------------------------------------------- the task rows (list and detail)
 
-def test_task_list_rows_are_exactly_what_the_serializer_writes(world, api):
-    """The list builds its rows by hand (tasks/api/rows.py); they must equal TaskSerializer's output."""
-    from tasks.api.serializers import TaskSerializer
-    from tasks.selectors import tasks_with_details
-
+def test_task_rows_of_list_and_detail_are_the_same(world, api):
+    """List and detail are both built by ``tasks/api/rows.py``: a detail is its row of the list."""
     successor = f.UnitFactory(committee=world.committee, short_name="省人社新厅")
     world.lead_unit.successor = successor
     world.lead_unit.save()
     other = f.TaskFactory(plan=world.plan, ref="6", text="无目标任务。", deadline=datetime.date(2021, 12, 31),
                           all_member_units=True, parent=world.task)
-    f.AssignmentFactory(task=other, unit=world.part_unit, role=Assignment.Role.LEAD, order=1)
-    f.AssignmentFactory(task=other, unit=world.lead_unit, role=Assignment.Role.PARTICIPATING, order=2)
-    f.TargetFactory(task=world.task, indicator="残疾人职业培训", value=Decimal("0.125"), measure_unit="%",
-                    baseline=Decimal("12.5"), per_unit=True, ambiguous=True, order=2)
+    f.AssignmentFactory(task=other, unit=world.lead_unit, role=Assignment.Role.PARTICIPATING, order=1)
+    f.AssignmentFactory(task=other, unit=world.part_unit, role=Assignment.Role.LEAD, order=2)
+    extra = f.TargetFactory(task=world.task, indicator="残疾人职业培训", value=Decimal("0.125"), measure_unit="%",
+                            baseline=Decimal("12.5"), per_unit=True, ambiguous=True, order=2)
     f.TaskFactory(plan=world.plan, ref="7", text="无单位任务。", section=None)
     client = api(world.users["office"])
     for ordering in ("", "-ref", "deadline", "-order"):
         rows = client.get("/api/v1/tasks/", {"ordering": ordering} if ordering else {}).json()["results"]
-        tasks = tasks_with_details(Task.objects.filter(pk__in=[r["id"] for r in rows]))
-        expected = {t.pk: TaskSerializer(t).data for t in tasks}
-        assert [expected[r["id"]] for r in rows] == rows
+        assert len(rows) == 3
+        for row in rows:
+            assert client.get(f"/api/v1/tasks/{row['id']}/").json() == row
     ordered = [r["ref"] for r in client.get("/api/v1/tasks/", {"ordering": "-ref"}).json()["results"]]
     assert ordered == sorted(ordered, reverse=True)
+
+    assert client.get(f"/api/v1/tasks/{other.pk}/").json() == {
+        "id": other.pk, "plan": world.plan.pk, "section": other.section_id, "ref": "6", "text": "无目标任务。",
+        "order": other.order, "deadline": "2021-12-31", "all_member_units": True, "parent": world.task.pk,
+        "assignments": [  # by role (lead first), then order
+            {"unit": world.part_unit.pk, "unit_name": "省民政厅", "role": "lead", "order": 2},
+            {"unit": world.lead_unit.pk, "unit_name": "省人社厅（现省人社新厅）", "role": "participating", "order": 1},
+        ],
+        "targets": [],
+    }
+    targets = client.get(f"/api/v1/tasks/{world.task.pk}/").json()["targets"]
+    assert targets[1] == {
+        "id": extra.pk, "indicator": "残疾人职业培训", "value": "0.1250", "measure_unit": "%", "comparator": ">=",
+        "per_unit": True, "ambiguous": True, "baseline": "12.5000", "quote": extra.quote, "order": 2,
+    }
+    assert targets[0]["id"] == world.target.pk and targets[0]["baseline"] is None
+
+
+def test_task_detail_is_one_query_and_keeps_the_reach(world, tokens, api, django_assert_max_num_queries):
+    url = f"/api/v1/tasks/{world.task.pk}/"
+    client = api(tokens.read_own)
+    assert client.get(url).status_code == 200  # warm up: token, last-used stamp
+    with django_assert_max_num_queries(3):
+        assert client.get(url).json()["id"] == world.task.pk
+    error(api(tokens.write_other).get(url), 404)
+    error(api(world.users["other_office"]).get(url), 404)
+    assert api(world.users["lead_reporter"]).get(url).status_code == 200
+    error(client.get(f"/api/v1/tasks/{world.task.pk}/", {"plan": world.plan.pk + 1000}), 404)
+    for bad in ("abc", "0", "99999999999999999999"):
+        error(client.get(f"/api/v1/tasks/{bad}/"), 404)
+
+
+@pytest.mark.parametrize("page_size", [2, 100])
+def test_the_bench_floor_returns_the_apis_json(world, tokens, settings, page_size):
+    """``make bench`` times the task list against a bare view (tests/bench/api_floor.py) that must
+    return exactly the API's JSON; checked here on every database the suite runs on."""
+    from django.test import Client
+
+    world.lead_unit.successor = f.UnitFactory(committee=world.committee, short_name="省人社新厅")
+    world.lead_unit.save()
+    f.TargetFactory(task=world.task, indicator="残疾人职业培训", value=Decimal("0.125"), measure_unit="%",
+                    baseline=Decimal("12.5"), per_unit=True, ambiguous=True, order=2)
+    for i in range(4):
+        task = f.TaskFactory(plan=world.plan, ref=f"n{i}", order=10 + i, section=None if i % 2 else world.task.section,
+                             deadline=datetime.date(2021, 12, 31) if i % 2 else None)
+        f.AssignmentFactory(task=task, unit=world.part_unit, role=Assignment.Role.LEAD, order=1)
+    settings.ROOT_URLCONF = "tests.bench.api_floor"
+    client = Client(HTTP_AUTHORIZATION=f"Token {tokens.read_own}")
+    query = f"plan={world.plan.pk}&page_size={page_size}"
+    api_body = client.get(f"/api/v1/tasks/?{query}").json()
+    assert api_body["results"]
+    assert client.get(f"/bench/floor/tasks/?{query}").json() == api_body
 
 
 def test_task_list_pages_through_everything_once(world, api):

@@ -5,8 +5,11 @@ and a bounded number of random ones per operation), sends them in-process to the
 with a read-write token, and checks that nothing answers 5xx and every response matches
 the schema (status code, content type, body).
 """
+import datetime
+import functools
 import os
 import re
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -135,3 +138,142 @@ def test_api_conforms_to_its_schema(world, tokens, in_process_wsgi, operation, m
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    """No warning (an enum named by a hash, a field without a type …): components keep their names."""
+    from django.core.management import call_command
+
+    call_command("spectacular", file=str(tmp_path / "schema.yaml"), fail_on_warn=True)
+    schemas = yaml.safe_load((tmp_path / "schema.yaml").read_text())["components"]["schemas"]
+    assert {"PlanRollupKindEnum", "PlanRollupDetail", "RollupTaskLine", "RollupTargetLine", "RollupContributor",
+            "RollupUnitLine", "Task"} <= set(schemas)
+
+
+# ---------------------------------------------------------------- real responses, no undocumented keys
+
+def _strict(schema):
+    """An OpenAPI 3.0 schema as JSON Schema for exactly the documented properties: ``nullable``
+    becomes a null alternative, and every object with ``properties`` must have all of them (the
+    API writes every field, null or not) and nothing else (``additionalProperties: false``)."""
+    if isinstance(schema, list):
+        return [_strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    strict = {}
+    for key, value in schema.items():
+        if key == "properties":
+            strict[key] = {name: _strict(s) for name, s in value.items()}
+        elif key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"):
+            strict[key] = _strict(value)
+        elif key != "nullable":
+            strict[key] = value
+    if "properties" in strict:
+        strict.setdefault("additionalProperties", False)
+        strict["required"] = sorted(strict["properties"])
+    if schema.get("nullable"):
+        strict = {"anyOf": [strict, {"type": "null"}]}
+    return strict
+
+
+@functools.cache
+def _generated_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _response_validator(path, status="200"):
+    """A validator of the JSON body of ``GET path`` as the generated schema documents it ($refs
+    resolved against the schema's components, made strict by ``_strict``)."""
+    from jsonschema import Draft202012Validator
+
+    schema = _generated_schema()
+    body = schema["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+    components = {name: _strict(component) for name, component in schema["components"]["schemas"].items()}
+    document = {**_strict(body), "components": {"schemas": components}}
+    Draft202012Validator.check_schema(document)
+    return Draft202012Validator(document, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _errors(validator, body):
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+
+
+@pytest.fixture
+def rolled_up(world):
+    """The world with what every line of a roll-up can hold: a renamed unit, a task without units
+    or targets, a per-unit target with a baseline, accepted reports, and the stored roll-up."""
+    from rollups import engine
+    from tests import factories as f
+    from tests.rollups.conftest import Reports
+
+    world.lead_unit.successor = f.UnitFactory(committee=world.committee, short_name="省人社新厅")
+    world.lead_unit.save()
+    f.TargetFactory(task=world.task, indicator="残疾人职业培训", value=Decimal("0.125"), measure_unit="%",
+                    baseline=Decimal("12.5"), per_unit=True, order=2)
+    f.TaskFactory(plan=world.plan, ref="6", text="无单位任务。", section=None, deadline=datetime.date(2021, 12, 31))
+    reports = Reports(world)
+    reports.report(2, world.lead_unit, {world.target: 2000})
+    reports.report(3, world.part_unit, {world.target: "900.5"})
+    engine.recompute_plan(world.plan.pk, 2021)
+    return world
+
+
+def test_responses_have_exactly_the_documented_properties(rolled_up, api):
+    """Task list and detail, and the plan roll-up list and detail (with task, target, contributor
+    and unit lines), validated against the generated schema with no extra property allowed."""
+    from rollups.models import RollupRun
+
+    world = rolled_up
+    run = RollupRun.objects.get(plan=world.plan, year=2021)
+    client = api(world.users["office"])
+    cases = [
+        ("/api/v1/tasks/", "/api/v1/tasks/"),
+        (f"/api/v1/tasks/{world.task.pk}/", "/api/v1/tasks/{id}/"),
+        ("/api/v1/plan-rollups/", "/api/v1/plan-rollups/"),
+        (f"/api/v1/plan-rollups/{run.pk}/", "/api/v1/plan-rollups/{id}/"),
+        ("/api/v1/committee-rollups/", "/api/v1/committee-rollups/"),
+    ]
+    bodies = {}
+    for url, path in cases:
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+        bodies[path] = body = response.json()
+        assert not _errors(_response_validator(path), body), (url, _errors(_response_validator(path), body))
+
+    tasks = bodies["/api/v1/tasks/"]["results"]
+    assert len(tasks) == 2 and all(t["assignments"] or t["ref"] == "6" for t in tasks)
+    detail = bodies["/api/v1/plan-rollups/{id}/"]
+    target_lines = [t for line in detail["tasks"] for t in line["targets"]]
+    assert detail["units"] and len(detail["tasks"]) == 2 and len(target_lines) == 2
+    contributors = [c for t in target_lines for c in t["contributors"]]
+    assert {c["name"] for c in contributors} == {"省民政厅", "省人社新厅"}
+    assert any(c["figure"] is not None for c in contributors) and any(c["share"] is not None for c in contributors)
+
+
+@pytest.mark.parametrize(("path", "where"), [
+    ("/api/v1/tasks/{id}/", ["targets", 0]),
+    ("/api/v1/tasks/{id}/", ["assignments", 0]),
+    ("/api/v1/plan-rollups/{id}/", ["tasks", 0, "targets", 0, "contributors", 0]),
+    ("/api/v1/plan-rollups/{id}/", ["units", 0]),
+    ("/api/v1/plan-rollups/{id}/", []),
+])
+def test_an_undocumented_property_fails_the_check(rolled_up, api, path, where):
+    """The check above has teeth: one extra key anywhere in a body is reported, and so is a missing one."""
+    from rollups.models import RollupRun
+
+    world = rolled_up
+    pk = world.task.pk if "tasks" in path else RollupRun.objects.get(plan=world.plan, year=2021).pk
+    body = api(world.users["office"]).get(path.replace("{id}", str(pk))).json()
+    validator = _response_validator(path)
+    assert not _errors(validator, body)
+    node = body
+    for step in where:
+        node = node[step]
+    node["undocumented"] = 1
+    assert any("undocumented" in e for e in _errors(validator, body))
+    del node["undocumented"]
+    missing = sorted(node)[0]
+    del node[missing]
+    assert any(f"'{missing}' is a required property" in e for e in _errors(validator, body))

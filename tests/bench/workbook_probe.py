@@ -3,15 +3,17 @@ year-end workbook and report the process's peak memory, as one JSON line.
 
     python -m tests.bench.workbook_probe luoshi|bare PLAN_ID YEAR
 
-``luoshi`` is the real thing (``rollups.summary.files``: read the stored roll-up and reports,
-neutralise, format and stream). ``bare`` first collects the very same cell values (not
-timed), then times only writing them with bare openpyxl in write-only mode.
+``luoshi`` is the real thing (``rollups.summary``: read the stored roll-up and reports,
+neutralise, format and stream with XlsxWriter). ``bare`` first collects the very same cell
+values (not timed), then times only writing them with bare XlsxWriter in constant-memory
+mode, no formats — the floor of the writer the real thing uses.
 """
 import json
 import os
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -36,7 +38,7 @@ def main(mode, plan_id, year):
     import django
 
     django.setup()
-    from openpyxl import Workbook
+    import xlsxwriter
 
     from rollups.summary import sheets, workbook
     from tasks.models import WorkPlan
@@ -51,12 +53,15 @@ def main(mode, plan_id, year):
         else:
             sheets = workbook.plain_rows(sheets.WorkbookData(plan, year, include_lower=True).sheets())
             start = time.perf_counter()
-            wb = Workbook(write_only=True)
+            book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                              "strings_to_urls": False, "strings_to_numbers": False})
             for title, rows in sheets:
-                ws = wb.create_sheet(title=title)
-                for row in rows:
-                    ws.append(row)
-            wb.save(path)
+                ws = book.add_worksheet(title)
+                for r, row in enumerate(rows):
+                    for c, value in enumerate(row):
+                        if value is not None:
+                            ws.write(r, c, float(value) if isinstance(value, Decimal) else value)
+            book.close()
             seconds = time.perf_counter() - start
         size = os.path.getsize(path)
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "bytes": size}))

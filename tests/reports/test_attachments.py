@@ -5,6 +5,7 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from reports import services
@@ -26,7 +27,9 @@ def office_zip(member):
 
 
 def add(world, report, name, content, user="lead_reporter"):
-    return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
+    # The file moves into place when the row commits: run the commit hooks of the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
 
 
 @pytest.mark.parametrize(
@@ -105,7 +108,8 @@ def test_upload_and_download_through_the_web(world, flow, client):
     response = client.post(reverse("report-attachments", args=[report.pk]),
                            {"file": SimpleUploadedFile("照片.pdf", PNG)}, follow=True)
     assert "扩展名与内容不符" in response.content.decode() and not Attachment.objects.exists()
-    client.post(reverse("report-attachments", args=[report.pk]), {"file": SimpleUploadedFile("证明.pdf", PDF)})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("report-attachments", args=[report.pk]), {"file": SimpleUploadedFile("证明.pdf", PDF)})
     attachment = Attachment.objects.get()
     client.force_login(world.users["leader"])
     response = client.get(reverse("attachment-download", args=[attachment.pk]))
@@ -115,3 +119,49 @@ def test_upload_and_download_through_the_web(world, flow, client):
     assert b"".join(response.streaming_content) == PDF
     client.force_login(world.users["other_office"])
     assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+
+
+def test_storage_failure_says_so_in_chinese_and_leaves_nothing(world, flow, monkeypatch, settings, tmp_path):
+    """Disk full (or the folder unwritable): a clear message, no row, no partial or temporary file."""
+    import builtins
+
+    report = flow.draft()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    real_open = builtins.open
+
+    class DiskFull:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, chunk):
+            self.handle.write(chunk[:3])  # a partial file is on disk when the error comes
+            raise OSError(28, "No space left on device")
+
+    def filling_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        return DiskFull(handle) if str(path).endswith(".part") else handle
+
+    monkeypatch.setattr(builtins, "open", filling_open)
+    with pytest.raises(ValidationError, match="服务器暂时无法保存文件"):
+        add(world, report, "证明.pdf", PDF)
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert not Attachment.objects.exists()
+    leftovers = [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_a_refused_row_leaves_no_file(world, flow, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    report = flow.draft()
+    report.round.closed = True
+    report.round.save()
+    with pytest.raises(ValidationError, match="已关闭"):
+        add(world, report, "证明.pdf", PDF)
+    assert not Attachment.objects.exists()
+    assert [p for p in (tmp_path / "media").rglob("*") if p.is_file()] == []

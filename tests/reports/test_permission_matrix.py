@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -134,8 +135,9 @@ def _upload_attachment():
         return {}
 
     def perform(client, world, ctx):
-        return client.post(reverse("report-attachments", args=[lead(world).pk]),
-                           {"file": SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")})
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return client.post(reverse("report-attachments", args=[lead(world).pk]),
+                               {"file": SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")})
 
     def changed(world, ctx, response):
         return Attachment.objects.exists()
@@ -146,8 +148,9 @@ def _upload_attachment():
 def _download_attachment():
     def prepare(world, flow):
         report = flow.draft()
-        attachment = services.add_attachment(report=report, user=world.users["lead_reporter"],
-                                             upload=SimpleUploadedFile("证明.pdf", PDF))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            attachment = services.add_attachment(report=report, user=world.users["lead_reporter"],
+                                                 upload=SimpleUploadedFile("证明.pdf", PDF))
         return {"pk": attachment.pk}
 
     def perform(client, world, ctx):
@@ -162,8 +165,9 @@ def _download_attachment():
 def _remove_attachment():
     def prepare(world, flow):
         report = flow.draft()
-        attachment = services.add_attachment(report=report, user=world.users["lead_reporter"],
-                                             upload=SimpleUploadedFile("证明.pdf", PDF))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            attachment = services.add_attachment(report=report, user=world.users["lead_reporter"],
+                                                 upload=SimpleUploadedFile("证明.pdf", PDF))
         return {"pk": attachment.pk}
 
     def perform(client, world, ctx):

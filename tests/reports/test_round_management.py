@@ -170,3 +170,24 @@ def test_admin_lists_schedules_reminders_notifications_and_evidence(world, clien
         response = client.get(reverse(f"admin:reports_{name}_changelist"))
         assert response.status_code == 200, name
     assert "省民政厅" in client.get(reverse("admin:reports_reminderlog_changelist")).content.decode()
+
+
+def test_review_queue_paginates_and_keeps_its_query_count(world, client, django_assert_max_num_queries):
+    for i in range(40):
+        unit = f.UnitFactory(committee=world.committee)
+        task = f.TaskFactory(plan=world.plan, section=world.task.section, ref=f"q{i}")
+        f.AssignmentFactory(task=task, unit=unit)
+    services.ensure_report_slots(world.round)
+    ProgressReport.objects.filter(round=world.round, unit__in=world.committee.units.exclude(
+        pk__in=[world.lead_unit.pk, world.part_unit.pk])).update(status=S.APPROVED)
+    client.force_login(world.users["office"])
+    url = reverse("round-detail", args=[world.round.pk])
+    with django_assert_max_num_queries(25):
+        first = client.get(url).content.decode()
+    assert "待审阅（40份）" in first
+    assert first.count("采纳任务q") == 25  # one page of the queue, not all 40
+    assert "queue_page=2" in first and 'aria-label="待审阅分页"' in first
+    with django_assert_max_num_queries(25):
+        second = client.get(url + "?queue_page=2").content.decode()
+    assert second.count("采纳任务q") == 15
+    assert client.get(url + "?queue_page=99").status_code == 200  # out of range: the last page

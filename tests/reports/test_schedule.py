@@ -128,3 +128,36 @@ def test_beat_schedule_registers_both_jobs():
     app.loader.import_default_modules()
     assert {"reports.jobs.open_scheduled_rounds", "reports.jobs.send_due_reminders",
             "reports.jobs.send_round_reminders"} <= set(app.tasks)
+
+
+@pytest.mark.django_db
+def test_schedule_form_preselects_nothing_and_lists_existing_schedules_for_editing(client, world):
+    url = reverse("plan-schedule", args=[world.plan.pk])
+    client.force_login(world.users["office"])
+    client.post(url, {"action": "add", "frequency": "quarter", "due_days": "10", "reminder_offsets": "-3,1,7",
+                      "active": "on"})
+    schedule = ReportingSchedule.objects.get()
+    html = client.get(url).content.decode()
+    assert '<option value="" selected>请选择……</option>' in html
+    assert '<option value="quarter"' not in html  # the plan has one already: edit it above instead
+    assert f'value="edit:{schedule.pk}"' in html and f'value="remove:{schedule.pk}"' in html
+    # Saving the new-schedule form unchanged adds nothing.
+    response = client.post(url, {"action": "add", "frequency": "", "due_days": "10", "reminder_offsets": "-3,1,7",
+                                 "active": "on"})
+    assert response.status_code == 400 and "请选择填报周期" in response.content.decode()
+    assert ReportingSchedule.objects.count() == 1
+    # Edit, then remove.
+    client.post(url, {"action": f"edit:{schedule.pk}", f"s{schedule.pk}-due_days": "20",
+                      f"s{schedule.pk}-reminder_offsets": "1"})
+    schedule.refresh_from_db()
+    assert (schedule.due_days, schedule.reminder_offsets, schedule.active) == (20, "1", False)
+    bad = client.post(url, {"action": f"edit:{schedule.pk}", f"s{schedule.pk}-due_days": "-1"})
+    assert bad.status_code == 400
+    schedule.refresh_from_db()
+    assert schedule.due_days == 20
+    client.force_login(world.users["leader"])
+    assert client.post(url, {"action": f"remove:{schedule.pk}"}).status_code == 403
+    client.force_login(world.users["office"])
+    assert client.post(url, {"action": f"remove:{schedule.pk}"}).status_code == 302
+    assert not ReportingSchedule.objects.exists()
+    assert client.post(url, {"action": "remove:999999"}).status_code == 404

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         data = file.read_bytes()
         try:
-            structure = importing.read_plan_file(data=data, filename=file.name)
+            structure = importing.read_plan_file(data=data, filename=file.name, ocr=True)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
 
@@ -48,7 +48,8 @@ class Command(BaseCommand):
         resolution = importing.resolve_units(committee=target, structure=structure)
         unknown = [name for name, r in resolution.items() if r["status"] == "unknown"]
         choices = self._choices(unknown, resolution, target, map, create_units)
-        record = importing.start_import(committee=target, user=None, data=data, filename=file.name)
+        record = importing.start_import(committee=target, user=None, data=data, filename=file.name,
+                                        structure=structure)
         try:
             plan = importing.confirm_import(
                 record=record, user=None, unit_choices=choices,

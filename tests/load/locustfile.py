@@ -1,0 +1,192 @@
+"""Deadline day, as locust users (run by ``make load`` through ``tests/load/run.py``).
+
+Each member unit has a reporter (logs in, opens 我的任务, opens each report, saves a draft with
+its figure, then 保存并提交) and an approver (signs off what was submitted); the office accepts
+what waits for it and returns about one in twenty; API clients read the task and report lists.
+Some units are kept for a burst: their reports are all submitted within one minute halfway
+through. Every loop is bounded: a user stops when its unit's reports are done, and the run
+stops at ``LOAD_SECONDS`` (locust ``--run-time``).
+"""
+import itertools
+import json
+import os
+import random
+import re
+import threading
+import time
+
+from locust import HttpUser, between, constant, events, task
+from locust.exception import StopUser
+
+WORLD = json.loads(open(os.environ["LOAD_WORLD"], encoding="utf-8").read())
+CODE, UNITS = WORLD["code"], WORLD["units"]
+BURST_UNITS = max(1, min(34, UNITS // 8))  # ≈ 100 reports (3 a unit) in the burst at the default size
+STARTED = time.monotonic()
+RUN_SECONDS = float(os.environ.get("LOAD_SECONDS", "600"))
+SUBMITTED = []  # (report id, marker) of every submission the server confirmed
+_lock = threading.Lock()
+_next_reporter = itertools.count()
+_next_approver = itertools.count()
+_next_burst = itertools.count()
+
+REPORT_LINK = re.compile(r'href="/reports/(\d+)/"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+FIGURE = re.compile(r'name="(figure_\d+)"')
+ACCEPT = re.compile(r'action="/reports/(\d+)/accept/"')
+
+
+class LoggedIn(HttpUser):
+    abstract = True
+    username = ""
+
+    def log_in(self):
+        self.client.get("/accounts/login/", name="log-in page")
+        with self.client.post("/accounts/login/", name="log in", allow_redirects=False, catch_response=True, data={
+                "username": self.username, "password": WORLD["password"],
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}) as response:
+            if response.status_code != 302:
+                response.failure(f"log-in refused ({response.status_code})")
+                raise StopUser()
+
+    def post(self, url, data, name):
+        """A form post; anything but a redirect (the app's answer to a done action) is an error."""
+        data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+        with self.client.post(url, data=data, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"{name}: {response.status_code}")
+        return response
+
+    def my_reports(self):
+        page = self.client.get("/reports/", name="我的任务").text
+        return sorted(set(REPORT_LINK.findall(page)))
+
+
+class Reporter(LoggedIn):
+    """A unit's reporter: draft, then submit each of the unit's reports once."""
+
+    fixed_count = UNITS - BURST_UNITS  # one person per unit: two would (rightly) get 409s on each other
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        index = next(_next_reporter) % (UNITS - BURST_UNITS)
+        self.username = f"{CODE}-r{index}"
+        self.log_in()
+        self.todo = self.my_reports()
+
+    @task
+    def report_one(self):
+        if not self.todo:
+            raise StopUser()
+        submit_report(self, self.todo.pop(0))
+
+
+def submit_report(user, report_id):
+    page = user.client.get(f"/reports/{report_id}/", name="报告页").text
+    version, figures = VERSION.search(page), FIGURE.findall(page)
+    if version is None:  # already submitted (or not editable): nothing to do
+        return
+    marker = f"压测{report_id}-{random.randrange(10**9)}"
+    fields = {"version": version.group(1), "progress": f"本季度工作进展：{marker}。", "problems": "无",
+              "next_steps": "继续推进", **{name: str(random.randint(10, 90)) for name in figures}}
+    saved = user.post(f"/reports/{report_id}/", fields, "保存草稿")
+    if saved.status_code != 302:
+        return
+    page = user.client.get(f"/reports/{report_id}/", name="报告页").text
+    version = VERSION.search(page)
+    if version is None:
+        return
+    fields["version"] = version.group(1)
+    done = user.post(f"/reports/{report_id}/", {**fields, "then": "submit"}, "保存并提交")
+    if done.status_code == 302 and done.headers.get("Location", "").endswith("/reports/"):
+        with _lock:
+            SUBMITTED.append((int(report_id), marker))
+
+
+class BurstReporter(LoggedIn):
+    """Units that leave everything to the last minute: all their reports within 60 s, halfway in."""
+
+    fixed_count = BURST_UNITS
+    wait_time = constant(0.2)
+
+    def on_start(self):
+        self.username = f"{CODE}-r{UNITS - 1 - next(_next_burst) % BURST_UNITS}"
+        self.burst_at = STARTED + RUN_SECONDS / 2
+        self.todo = None
+
+    @task
+    def burst(self):
+        if time.monotonic() < self.burst_at:
+            time.sleep(1)
+            return
+        if self.todo is None:
+            self.log_in()
+            self.todo = self.my_reports()
+        if not self.todo:
+            raise StopUser()
+        submit_report(self, self.todo.pop(0))
+
+
+class Approver(LoggedIn):
+    """A unit's approver: signs off every submitted report of the unit, checking now and then."""
+
+    fixed_count = UNITS
+    wait_time = between(10, 30)
+
+    def on_start(self):
+        self.username = f"{CODE}-a{next(_next_approver) % UNITS}"
+        self.log_in()
+        self.reports = self.my_reports()
+        self.rounds = 0
+
+    @task
+    def sign_off(self):
+        self.rounds += 1
+        if self.rounds > 40:
+            raise StopUser()
+        for report_id in self.reports:
+            page = self.client.get(f"/reports/{report_id}/", name="报告页（审核）").text
+            if f'action="/reports/{report_id}/approve/"' in page:
+                self.post(f"/reports/{report_id}/approve/", {}, "审核通过")
+
+
+class Office(LoggedIn):
+    """The committee office: works through the review queue, accepting most, returning a few."""
+
+    fixed_count = 3
+    wait_time = between(3, 8)
+
+    def on_start(self):
+        self.username = f"{CODE}-office"
+        self.log_in()
+
+    @task
+    def review(self):
+        page = self.client.get(f"/reports/rounds/{WORLD['round']}/", name="轮次页（审阅队列）").text
+        for report_id in ACCEPT.findall(page)[:5]:
+            if random.random() < 0.05:
+                self.post(f"/reports/{report_id}/return/", {"comment": "请补充分项数据。"}, "退回")
+            else:
+                self.post(f"/reports/{report_id}/accept/", {}, "采纳")
+
+
+class ApiClient(HttpUser):
+    """Other government systems reading the plan's tasks and the round's reports."""
+
+    fixed_count = 5
+    wait_time = between(1, 3)
+
+    @task(3)
+    def task_list(self):
+        self.client.get(f"/api/v1/tasks/?plan={WORLD['plan']}&page_size=100", name="API 任务列表",
+                        headers={"Authorization": f"Token {WORLD['tokens']['read']}"})
+
+    @task(1)
+    def report_list(self):
+        self.client.get(f"/api/v1/reports/?round={WORLD['round']}&page_size=100", name="API 报告列表",
+                        headers={"Authorization": f"Token {WORLD['tokens']['read']}"})
+
+
+@events.test_stop.add_listener
+def _write_results(environment, **kwargs):
+    with open(os.environ["LOAD_RESULTS"], "w", encoding="utf-8") as out:
+        json.dump(SUBMITTED, out)
