@@ -315,3 +315,13 @@ def test_service_checks_who_and_one_scheme_a_year(world):
     with pytest.raises(ValidationError, match="已有考核办法"):
         services.save_scheme(user=world.users["office"], committee=world.committee, **scheme_kwargs())
     assert ScoringScheme.objects.count() == 1
+
+
+def test_admin_lists_schemes_and_their_history(client, world, scored):
+    admin_user = f.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in (reverse("admin:rollups_scoringscheme_changelist"),
+                reverse("admin:rollups_scoringscheme_change", args=[scored.pk]),
+                reverse("admin:rollups_scoringscheme_history", args=[scored.pk]),
+                reverse("admin:rollups_scoreadjustment_changelist")):
+        assert client.get(url).status_code == 200, url
