@@ -16,11 +16,12 @@ import gc
 from django.db.models import Q
 from django.http import Http404
 
+from targets.models import Target
 from units.selectors import access_for
 
-from ..models_scoring import ScoringItem, ScoringScheme
+from ..models_scoring import ScoringItem, ScoringScheme, TargetWeight
 from . import rules
-from .facts import load_facts, load_facts_many
+from .facts import load_facts, load_facts_many, scheme_plan_ids
 
 Kind = ScoringItem.Kind
 
@@ -125,3 +126,14 @@ def _ranked(scheme, subjects):
     items = item_specs(scheme)
     return rules.rank([rules.score(items, subjects.facts[k], key=k, name=subjects.names[k], kind=subjects.kinds[k],
                                    link=subjects.links[k]) for k in subjects.names], bands_of(scheme))
+
+
+def weight_rows(scheme):
+    """The targets of the committee's plans of the year with the scheme's weight of each (1 by default)."""
+    plan_ids = scheme_plan_ids({scheme.committee_id}, scheme.year).get(scheme.committee_id, [])
+    weights = dict(TargetWeight.objects.filter(scheme=scheme).values_list("target_id", "weight"))
+    rows = (Target.objects.filter(task__plan_id__in=plan_ids, ambiguous=False)
+            .values_list("id", "task__ref", "indicator", "value", "measure_unit").order_by("task__plan_id", "task__order",
+                                                                                        "order", "id"))
+    return [{"id": pk, "ref": ref, "indicator": indicator, "value": value, "measure_unit": mu,
+             "weight": weights.get(pk, rules.ONE)} for pk, ref, indicator, value, mu in rows]

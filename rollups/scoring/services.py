@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from targets.models import Target
 from units.models import Committee, Unit
 from units.selectors import access_for
 
-from ..models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme
+from ..models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme, TargetWeight
 
 KINDS = set(ScoringItem.Kind.values)
 
@@ -105,3 +106,34 @@ def add_adjustment(*, user, scheme: ScoringScheme, unit: Unit | None = None, com
 def remove_adjustment(*, user, adjustment: ScoreAdjustment):
     _check_office(user, adjustment.scheme.committee_id)
     adjustment.delete()
+
+
+@transaction.atomic
+def set_target_weights(*, user, scheme: ScoringScheme, weights: dict) -> int:
+    """Set the weights ({target id: weight}) of the scheme's targets; weight 1 removes the row (1 is the
+    default). Only targets of the committee's plans of the year; a negative weight writes nothing."""
+    from .facts import scheme_plan_ids
+
+    _check_office(user, scheme.committee_id)
+    plan_ids = scheme_plan_ids({scheme.committee_id}, scheme.year).get(scheme.committee_id, [])
+    allowed = set(Target.objects.filter(task__plan_id__in=plan_ids).values_list("id", flat=True))
+    if set(weights) - allowed:
+        raise ValidationError(_("只能为本残工委该年度计划中的目标设置权重。"))
+    if any(Decimal(w) < 0 for w in weights.values()):
+        raise ValidationError(_("权重不能为负数。"))
+    existing = {w.target_id: w for w in TargetWeight.objects.filter(scheme=scheme)}
+    changed = 0
+    for target_id, weight in weights.items():
+        row = existing.get(target_id)
+        if weight == 1:
+            if row is not None:
+                row.delete()
+                changed += 1
+        elif row is None:
+            TargetWeight.objects.create(scheme=scheme, target_id=target_id, weight=weight)
+            changed += 1
+        elif row.weight != weight:
+            row.weight = weight
+            row.save()
+            changed += 1
+    return changed

@@ -325,3 +325,22 @@ def test_admin_lists_schemes_and_their_history(client, world, scored):
                 reverse("admin:rollups_scoringscheme_history", args=[scored.pk]),
                 reverse("admin:rollups_scoreadjustment_changelist")):
         assert client.get(url).status_code == 200, url
+
+
+def test_office_sets_target_weights(client, world, scored):
+    other = f.TargetFactory(task=world.task, value=D(100), indicator="培训")
+    rollup.recompute_year(2021)
+    url = reverse("scoring-target-weights", args=[scored.pk])
+    client.force_login(world.users["leader"])
+    assert client.post(url, {f"weight-{world.target.pk}": "3"}).status_code == 403
+    client.force_login(world.users["office"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {f"weight-{world.target.pk}": "-1", f"weight-{other.pk}": "1"})
+    assert response.status_code == 400 and "请填写0到9999之间的数字" in response.content.decode()
+    assert not scored.target_weights.exists()
+    assert client.post(url, {f"weight-{world.target.pk}": "3", f"weight-{other.pk}": "1"}).status_code == 302
+    assert list(scored.target_weights.values_list("target_id", "weight")) == [(world.target.pk, D(3))]
+    lead = cards_of(world.users["office"], scored)["省人社厅"]
+    targets = {i.kind: i for i in lead.items}["targets"]
+    # (3 × 3800/5600 + 1 × 0) / 4 × 40
+    assert targets.points == D("20.36")
