@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "tasks.models.WorkPlan.Kind",
         "ReportStatusEnum": "reports.models.ProgressReport.Status",
         "UnitKindEnum": "units.models.Unit.Kind",
+        "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
     },
 }
 
