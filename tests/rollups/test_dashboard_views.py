@@ -228,3 +228,27 @@ def test_the_units_explanation_shows_beside_a_red_light(client, world, reports):
     html = client.get(dashboard_url(world)).content.decode()
     assert "单位说明：省人社厅：企业用工需求下降，招聘会推迟到四季度" in html
     assert html.count("企业用工需求下降") == 2  # beside the task's light and under the target
+
+
+def test_a_revised_target_says_so_on_the_dashboard_and_in_the_workbook(client, rolled, tmp_path):
+    """Plans on the web: a target revised mid-year with a reason shows 已调整, from what, when and why."""
+    import openpyxl
+
+    from rollups.summary import sheets, workbook
+    from tasks import services as task_services
+
+    world = rolled
+    world.plan.status = "published"
+    world.plan.save()
+    task_services.update_target(target=world.target, user=world.users["office"], value=Decimal("6000"),
+                                reason="省政府调高年度目标")
+    rollup.recompute_plan(world.plan.pk, 2021)
+    client.force_login(world.users["leader"])
+    html = client.get(dashboard_url(world)).content.decode()
+    assert "已调整" in html and "5600 → 6000" in html and "省政府调高年度目标" in html
+
+    path = tmp_path / "summary.xlsx"
+    workbook.write_workbook(str(path), sheets.WorkbookData(world.plan, 2021).sheets())
+    rows = list(openpyxl.load_workbook(path)["目标"].iter_rows(values_only=True))
+    column = rows[0].index("调整情况")
+    assert "5600 → 6000" in rows[1][column] and "省政府调高年度目标" in rows[1][column]
