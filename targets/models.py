@@ -27,6 +27,10 @@ class Target(models.Model):
     baseline = models.DecimalField(_("基数"), null=True, blank=True, **FIGURE)
     quote = models.CharField(_("原文"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    pace_weights = models.JSONField(
+        _("序时进度权重"), default=list, blank=True,
+        help_text=_("各期权重，如 [1, 1, 1, 3] 表示四季度集中完成；留空为按时间均匀推进"),
+    )
 
     class Meta:
         verbose_name = _("量化目标")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0008_notification_resolved'),
+        ('reports', '0009_notification_resolved'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def settle_handled(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0007_comment_reply'),
+        ('reports', '0008_comment_reply'),
         ('units', '0002_apiclient_apitoken_apiwritelog_and_more'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

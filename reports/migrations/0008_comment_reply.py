@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_plan_rounds_protected'),
+        ('reports', '0007_merge_notification_kind_plan_rounds'),
     ]
 
     operations = [
