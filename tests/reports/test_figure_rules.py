@@ -19,7 +19,8 @@ S = ProgressReport.Status
 def save(world, unit, who, **kw):
     report = world.report_of(unit)
     return services.save_draft(report=report, user=world.users[who], version=report.version,
-                               progress=kw.pop("progress", "进展。"), **kw)
+                               progress=kw.pop("progress", "进展。"),
+                               problems=kw.pop("problems", "上半年基层统计滞后。"), **kw)
 
 
 def test_lead_unit_cannot_submit_without_a_figure_for_each_target(world):
@@ -49,7 +50,7 @@ def accept_earlier(world, flow, figure):
                                     due_on="2021-04-10")
     report = earlier.reports.get(unit=world.lead_unit)
     report = services.save_draft(report=report, user=world.users["lead_reporter"], version=1, progress="一季度",
-                                 figures={world.target.pk: figure})
+                                 problems="进度偏慢。", figures={world.target.pk: figure})
     report = services.submit(report=report, user=world.users["lead_reporter"])
     report = services.approve(report=report, user=world.users["lead_approver"])
     return services.accept(report=report, user=world.users["office"])
@@ -102,7 +103,7 @@ def test_the_decrease_checkbox_is_on_the_form(client, world, flow):
     accept_earlier(world, flow, "1580")
     report = world.report_of(world.lead_unit)
     login(client, world, "lead_reporter")
-    data = form_data(world, report, then="submit", **{f"figure_{world.target.pk}": "1500",
+    data = form_data(world, report, then="submit", problems="统计口径调整。", **{f"figure_{world.target.pk}": "1500",
                                                         f"note_{world.target.pk}": "口径调整",
                                                         f"below_{world.target.pk}": "on"})
     assert client.post(reverse("report-detail", args=[report.pk]), data).status_code == 302

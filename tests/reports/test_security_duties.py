@@ -141,7 +141,7 @@ def test_a_submitted_report_goes_to_the_office_when_the_submitter_is_the_only_ap
     UnitRole.objects.filter(unit=world.part_unit, role=R.APPROVER).delete()
     f.UnitRoleFactory(user=only, unit=world.part_unit, role=R.APPROVER)
     report = services.save_draft(report=flow.report(world.part_unit), user=only, version=1, progress="已完成。",
-                                 figures={world.target.pk: "300"})
+                                 problems="基层统计滞后。", figures={world.target.pk: "300"})
     assert services.submit(report=report, user=only).status == S.APPROVED
 
 
