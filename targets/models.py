@@ -27,6 +27,10 @@ class Target(models.Model):
     baseline = models.DecimalField(_("基数"), null=True, blank=True, **FIGURE)
     quote = models.CharField(_("原文"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    allocation_note = models.CharField(
+        _("分解说明"), max_length=300, blank=True,
+        help_text=_("分解值合计与目标值不一致时须说明原因，如“各区市至少新建2处，另由省级统筹1处”"),
+    )
 
     class Meta:
         verbose_name = _("量化目标")

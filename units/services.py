@@ -3,10 +3,13 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ApiClient, ApiToken, Committee, Unit, UnitAlias, UnitRole
+from .models import ApiClient, ApiToken, Committee, Counterpart, Unit, UnitAlias, UnitRole
+from .selectors import access_for
 
 
 @transaction.atomic
@@ -43,6 +46,39 @@ def rename_unit(*, unit: Unit, successor: Unit, renamed_on=None) -> Unit:
 def grant_role(*, user, unit: Unit, role: str) -> UnitRole:
     grant, _ = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
     return grant
+
+
+# ---------------------------------------------------------------- counterpart (对口) links
+
+def _check_office(user, committee_id, message=None):
+    if not access_for(user).is_office_of(committee_id):
+        raise PermissionDenied(message or _("只有该残工委办公室可以管理成员单位。"))
+
+
+@transaction.atomic
+def set_counterpart(*, user, unit: Unit, upper_unit: Unit) -> Counterpart:
+    """Link ``unit`` of a lower committee to its counterpart ``upper_unit`` in the committee directly above
+    (市民政局 ↔ 省民政厅). One link per upper unit and committee: a new link replaces the old one."""
+    committee = unit.committee
+    _check_office(user, committee.pk)
+    if upper_unit.committee_id == committee.pk or upper_unit.committee.level == committee.level:
+        raise ValidationError(_("对口单位须是上级残工委的成员单位，不能是同级单位（%(u)s与%(v)s同属%(level)s）。") % {
+            "u": unit.short_name, "v": upper_unit.short_name, "level": committee.get_level_display()},
+            code="same_level")
+    if committee.parent_id is None or upper_unit.committee_id != committee.parent_id:
+        raise ValidationError(_("对口单位须是直接上级残工委（%(c)s）的成员单位。") % {
+            "c": committee.parent.name if committee.parent_id else _("无")}, code="not_parent")
+    if not unit.is_active:
+        raise ValidationError(_("%(u)s已撤销或更名，不能设置对口单位。") % {"u": unit.short_name})
+    link, _created = Counterpart.objects.update_or_create(
+        committee=committee, upper_unit=upper_unit, defaults={"unit": unit})
+    return link
+
+
+@transaction.atomic
+def remove_counterpart(*, user, link: Counterpart) -> None:
+    _check_office(user, link.committee_id)
+    link.delete()
 
 
 # ---------------------------------------------------------------- API clients and their tokens
