@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include(reports_urls.task_pages)),
     path("reports/", include("reports.urls")),
+    path("units/", include("units.urls")),
     path("reports/", include("rollups.urls")),  # dashboards and the year-end summary
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -303,3 +303,25 @@ class ApiWriteLog(models.Model):
 
     def __str__(self):
         return f"{self.client_name} {self.method} {self.path} → {self.status_code}"
+
+
+class PersonProfile(models.Model):
+    """What the office keeps about a person besides Django's user: phone, and whether the password the
+    office set (new account, reset) must be changed at the next log-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="luoshi_profile"
+    )
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("人员信息")
+        verbose_name_plural = _("人员信息")
+
+    def __str__(self):
+        return str(self.user)
