@@ -90,6 +90,8 @@ def set_allocations(*, target: Target, user, units=(), committees=(), note: str 
         committee_ids = [int(i) for i, _v in committee_rows]
     except (TypeError, ValueError):
         raise ValidationError(_("分解对象无效，请重新选择。")) from None
+    if any(not 0 < i < 2**63 for i in unit_ids + committee_ids):
+        raise ValidationError(_("分解对象无效，请重新选择。"))
     if len(set(unit_ids)) != len(unit_ids) or len(set(committee_ids)) != len(committee_ids):
         raise ValidationError(_("同一单位或下级残工委不能重复分解。"))
     unit_objs = Unit.objects.in_bulk(unit_ids)

@@ -55,6 +55,8 @@ def derive_plan(*, parent_plan: WorkPlan, committee: Committee, user, task_ids, 
         wanted = {int(i) for i in task_ids}
     except (TypeError, ValueError):
         raise ValidationError(_("所选任务无效，请重新选择。")) from None
+    if any(not 0 < i < 2**63 for i in wanted):
+        raise ValidationError(_("所选任务无效，请重新选择。"))
     tasks = list(Task.objects.filter(plan=parent_plan, pk__in=wanted).select_related("section")
                  .prefetch_related("assignments", "targets").order_by("order", "pk"))
     if not wanted:

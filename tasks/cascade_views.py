@@ -95,7 +95,7 @@ def plan_derive(request, pk, committee_pk):
     chosen = {t.pk for t in tasks}
     title = ""
     if request.method == "POST" and existing is None:
-        chosen = {int(i) for i in request.POST.getlist("tasks") if i.isdigit()}
+        chosen = {int(i) for i in request.POST.getlist("tasks") if i.isascii() and i.isdigit() and len(i) <= 18}
         title = request.POST.get("title", "")
         try:
             new_plan, notes = cascade.derive_plan(parent_plan=plan, committee=committee, user=request.user,

@@ -40,6 +40,12 @@ def _committee(request):
     return chosen, committees
 
 
+def _pk(raw) -> int:
+    """An id typed into a form or button value: digits that fit the database, else 0 (found nowhere)."""
+    raw = str(raw or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+
+
 def _date(raw):
     try:
         return datetime.date.fromisoformat((raw or "").strip())
@@ -93,18 +99,18 @@ def unit_edit(request, pk):
             services.add_unit_alias(user=user, unit=unit, name=data.get("alias", ""))
             notice = _("已添加别名。")
         elif action.startswith("alias-delete:"):
-            alias = get_object_or_404(UnitAlias, pk=action.split(":", 1)[1] if action.split(":", 1)[1].isdigit() else 0,
+            alias = get_object_or_404(UnitAlias, pk=_pk(action.split(":", 1)[1]),
                                       unit=unit)
             services.remove_unit_alias(user=user, alias=alias)
             notice = _("已删除别名“%(a)s”。") % {"a": alias.name}
         elif action == "counterpart":
-            upper = Unit.objects.filter(pk=data.get("upper_unit") if str(data.get("upper_unit")).isdigit() else 0).first()
+            upper = Unit.objects.filter(pk=_pk(data.get("upper_unit"))).first()
             if upper is None:
                 raise ValidationError(_("请选择上级对口单位。"))
             services.set_counterpart(user=user, unit=unit, upper_unit=upper)
             notice = _("已设置对口单位：%(u)s ↔ %(v)s。") % {"u": unit.short_name, "v": upper.short_name}
         elif action.startswith("counterpart-delete:"):
-            link = get_object_or_404(Counterpart, pk=action.split(":", 1)[1] if action.split(":", 1)[1].isdigit() else 0,
+            link = get_object_or_404(Counterpart, pk=_pk(action.split(":", 1)[1]),
                                      unit=unit)
             services.remove_counterpart(user=user, link=link)
             notice = _("已取消对口单位。")
@@ -218,7 +224,7 @@ def people_list(request):
                 messages.success(request, _("已导入%(n)s行。") % {"n": len(result.created)})
         elif action.partition(":")[0] in ("deactivate", "activate", "reset"):
             kind, _sep, pk = action.partition(":")
-            person = get_object_or_404(get_user_model(), pk=pk if pk.isdigit() else 0)
+            person = get_object_or_404(get_user_model(), pk=_pk(pk))
             if kind == "reset":
                 shown_passwords.append((person, people.reset_password(actor=request.user, person=person)))
             else:

@@ -24,7 +24,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text=_("成员单位或下级残工委的编号"))
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("成员单位或下级残工委的编号"))
     value = serializers.DecimalField(max_digits=18, decimal_places=4, help_text=_("分解值"))
 
 
