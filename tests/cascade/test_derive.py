@@ -144,3 +144,24 @@ def accept_with_figure(report, target, value, users):
     report_services.approve(report=report, user=users["a_approver"])
     report.refresh_from_db()
     report_services.accept(report=report, user=users["a_office"])
+
+
+def test_derive_runs_in_a_fixed_number_of_queries(cascade):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .. import factories as f
+
+    c = cascade
+    for i in range(20):
+        task = f.TaskFactory(plan=c.plan, section=c.task.section, ref=str(10 + i), text=f"任务{i}。")
+        f.AssignmentFactory(task=task, unit=c.units["p_mz"], role=Assignment.Role.LEAD)
+        f.TargetFactory(task=task)
+    few = [c.task.pk, c.other_task.pk]
+    many = list(c.plan.tasks.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as small:
+        derive(c, tasks=Task.objects.filter(pk__in=few))
+    with CaptureQueriesContext(connection) as large:
+        derive(c, who="b_office", committee=c.city_b, tasks=Task.objects.filter(pk__in=many))
+    # the larger one lists units without a counterpart: one query more for their names
+    assert len(small) <= len(large) <= len(small) + 1 <= 25
