@@ -152,3 +152,19 @@ def test_unit_names_and_aliases(world):
         services.add_unit(user=office, committee=w.committee, short_name="省教委")
     unit.refresh_from_db()
     assert unit.full_name == "吉林省教育厅（改）" and [a.name for a in unit.aliases.all()] == ["省教委"]
+
+
+def test_a_retired_unit_is_not_newly_assigned_to_a_task(world):
+    from tasks import services as task_services
+
+    w = world
+    other = f.UnitFactory(committee=w.committee, short_name="省扶贫办", code="fp")
+    services.retire_unit(user=w.users["office"], unit=other, retired_on=MID_YEAR)
+    with pytest.raises(ValidationError):
+        task_services.set_task_units(task=w.task, user=w.users["office"], lead=[w.lead_unit], reason="x",
+                                     participating=[w.part_unit, other])
+    services.retire_unit(user=w.users["office"], unit=w.part_unit, retired_on=MID_YEAR)
+    # already on the task: it may stay
+    task_services.set_task_units(task=w.task, user=w.users["office"], lead=[w.lead_unit, w.part_unit],
+                                 participating=[], reason="调整")
+    assert set(Assignment.objects.filter(task=w.task).values_list("role", flat=True)) == {"lead"}
