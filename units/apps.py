@@ -8,5 +8,4 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # Connect signal receivers: the API token cache's invalidation and the API write log.
-        from . import receivers  # noqa: F401 — a password set by the office is changed at next log-in
         from .api import tokencache, write_log  # noqa: F401

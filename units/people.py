@@ -1,6 +1,6 @@
 """People managed by the committee's office, without /admin/: accounts for the member units' reporters
 and approvers (one person may hold roles in several units), in bulk from an Excel sheet, deactivation,
-password resets (changed at the next log-in) and the last log-in.
+password resets (changed at the next log-in: ``security`` receives ``password_set_by_office``) and the last log-in.
 
 Only an administrator (a superuser, or a person with the 管理员 role in the committee) grants the office
 and leader roles; the office grants reporter and approver roles in its own committee's active units.
@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from core.sniffing import ZIP, sniff
 
-from .models import Committee, PersonProfile, Unit, UnitRole
+from .models import DUTY_ROLES, Committee, PersonProfile, Unit, UnitRole
 from .selectors import access_for, unit_name_index
+from .signals import password_set_by_office
 
 Role = UnitRole.Role
 UNIT_ROLES = (Role.REPORTER, Role.APPROVER)
-ADMIN_ONLY_ROLES = (Role.OFFICE, Role.LEADER, Role.ADMIN)
+ADMIN_ONLY_ROLES = (Role.OFFICE, Role.LEADER, Role.ADMIN, *DUTY_ROLES)
 PHONE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 ROLE_NAMES = {str(label): value for value, label in Role.choices} | {"填报": Role.REPORTER, "审核": Role.APPROVER,
                                                                      "填报员": Role.REPORTER, "审核员": Role.APPROVER}
@@ -34,7 +35,7 @@ MAX_ROWS = 2000
 
 def is_administrator(user, committee_id) -> bool:
     access = access_for(user)
-    return access.is_superuser or committee_id in access.committees_with(Role.ADMIN)
+    return access.is_superuser or committee_id in access.committees_with(Role.ADMIN, Role.SYSTEM_ADMIN)
 
 
 def _check_office(actor, committee_id):
@@ -53,8 +54,9 @@ def _check_grant(actor, unit: Unit, role: str):
 
 
 def new_password() -> str:
-    """A one-time password the office hands over; the person must change it at the next log-in."""
-    return secrets.token_urlsafe(9)
+    """A one-time password the office hands over (letters, digits and a sign, like the security
+    administrator's); the person must change it at the next log-in."""
+    return secrets.token_urlsafe(9) + secrets.choice("!@#%") + str(secrets.randbelow(10)) + "Aa"
 
 
 def _username(phone, email):
@@ -113,7 +115,8 @@ def create_person(*, actor, unit: Unit, role: str, name: str, phone: str = "", e
         user = User(username=_username(phone, email), first_name=name, email=email)
         user.set_password(password)
         user.save()
-        PersonProfile.objects.create(user=user, phone=phone, must_change_password=True, created_by=actor)
+        PersonProfile.objects.create(user=user, phone=phone, created_by=actor)
+        password_set_by_office.send(sender=PersonProfile, user=user, actor=actor)
     UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
     return user, password
 
@@ -162,18 +165,8 @@ def reset_password(*, actor, person) -> str:
     password = new_password()
     person.set_password(password)
     person.save(update_fields=["password"])
-    profile, _created = PersonProfile.objects.get_or_create(user=person)
-    profile.must_change_password = True
-    profile.save(update_fields=["must_change_password"])
+    password_set_by_office.send(sender=PersonProfile, user=person, actor=actor)
     return password
-
-
-def must_change_password(user) -> bool:
-    return PersonProfile.objects.filter(user=user, must_change_password=True).exists()
-
-
-def password_changed(user) -> None:
-    PersonProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
 
 
 # ---------------------------------------------------------------- bulk from an Excel sheet

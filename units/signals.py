@@ -8,3 +8,7 @@ raises undoes the whole change.
 from django.dispatch import Signal
 
 unit_reformed = Signal()
+
+# The office set a person's password (a new account, a reset): sent with ``user`` and ``actor`` inside the
+# transaction; ``security`` marks the password to be changed at the person's next log-in.
+password_set_by_office = Signal()

@@ -8,5 +8,4 @@ urlpatterns = [
     path("<int:pk>/", views.unit_edit, name="unit-edit"),
     path("<int:pk>/reform/", views.unit_reform, name="unit-reform"),
     path("people/", views.people_list, name="people-list"),
-    path("people/password/", views.people_password_change, name="people-password-change"),
 ]

@@ -8,14 +8,11 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import people, services
-from .middleware import SESSION_KEY
 from .models import Committee, Counterpart, Unit, UnitAlias, UnitRole
 from .selectors import access_for, active_units
 
@@ -242,21 +239,3 @@ def people_list(request):
         "roles": roles, "errors": errors + sheet_problems, "passwords": [(u, p) for u, p in shown_passwords if p],
         "headers": " / ".join(people.SHEET_HEADERS),
     }, status=400 if errors or sheet_problems else 200)
-
-
-class PasswordChange(PasswordChangeView):
-    template_name = "units/password_change.html"
-
-    def get_success_url(self):
-        nxt = self.request.GET.get("next", "")
-        return nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("home")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        people.password_changed(self.request.user)
-        self.request.session.pop(SESSION_KEY, None)
-        messages.success(self.request, _("密码已修改。"))
-        return response
-
-
-people_password_change = login_required(PasswordChange.as_view())

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import Workbook
 
+from security.models import AccountSecurity
 from units import people
-from units.models import PersonProfile, UnitRole
+from units.models import UnitRole
 
 User = get_user_model()
 
@@ -30,7 +31,8 @@ def test_office_creates_a_person_with_roles_in_two_units(world):
     office = world.users["office"]
     user, password = people.create_person(actor=office, unit=world.lead_unit, role="reporter", name="张三",
                                           phone="13800000001")
-    assert password and user.check_password(password) and user.luoshi_profile.must_change_password
+    assert password and user.check_password(password)
+    assert AccountSecurity.objects.get(user=user).must_change_password
     again, none = people.create_person(actor=office, unit=world.part_unit, role="approver", name="张三",
                                        phone="13800000001")
     assert again == user and none is None
@@ -115,16 +117,16 @@ def test_sheet_bad_file_or_header(world):
 def test_reset_password_forces_a_change_at_next_login(client, world):
     person = world.users["lead_reporter"]
     password = people.reset_password(actor=world.users["office"], person=person)
-    assert PersonProfile.objects.get(user=person).must_change_password
+    assert AccountSecurity.objects.get(user=person).must_change_password
     assert client.post(reverse("login"), {"username": person.username, "password": password}).status_code == 302
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("people-password-change"))
-    new = "A-much-better-pass-2021"
-    response = client.post(reverse("people-password-change"),
+    assert response.status_code == 302 and response["Location"].startswith(reverse("password-change"))
+    new = "A-much-better-pass-2021!"
+    response = client.post(reverse("password-change"),
                            {"old_password": password, "new_password1": new, "new_password2": new})
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
-    assert not PersonProfile.objects.get(user=person).must_change_password
+    assert not AccountSecurity.objects.get(user=person).must_change_password
 
 
 def test_deactivated_person_cannot_log_in(client, world):
@@ -148,13 +150,14 @@ def test_people_page_matrix(client, world, role):
     if role == "office":
         assert page.status_code == 200 and "lead_reporter" in page.content.decode()
         assert post.status_code == 200 and "初始密码" in post.content.decode()
-        assert reset.status_code == 200 and PersonProfile.objects.get(user=world.users["lead_reporter"]).must_change_password
+        assert reset.status_code == 200
+        assert AccountSecurity.objects.get(user=world.users["lead_reporter"]).must_change_password
     elif role == "anonymous":
         assert {page.status_code, post.status_code, reset.status_code} == {302}
     else:
         assert {page.status_code, post.status_code, reset.status_code} == {403}
         assert not User.objects.filter(first_name="张三", unit_roles__unit=world.lead_unit).exists()
-        assert not PersonProfile.objects.filter(user=world.users["lead_reporter"]).exists()
+        assert not AccountSecurity.objects.filter(user=world.users["lead_reporter"], must_change_password=True).exists()
 
 
 def test_people_page_sheet_with_bad_rows(client, world):

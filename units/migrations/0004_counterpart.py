@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0002_apiclient_apitoken_apiwritelog_and_more'),
+        ('units', '0003_alter_unitrole_role'),
     ]
 
     operations = [
