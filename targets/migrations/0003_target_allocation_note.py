@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0001_initial'),
+        ('targets', '0002_target_pace_weights'),
     ]
 
     operations = [
