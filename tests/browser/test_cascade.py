@@ -80,7 +80,7 @@ def test_cascade_province_to_city_and_back_up(page_as, hierarchy, axe):
         plan=city_plan, period_kind="quarter", period_label="2021年第二季度", period_start="2021-04-01",
         period_end="2021-06-30", opens_on="2021-06-20", due_on="2021-07-10")
     report = rnd.reports.get(unit=city_unit)
-    report_services.save_and_submit(report=report, user=users["c_reporter"], version=report.version, progress="进展",
+    report_services.save_and_submit(report=report, user=users["c_reporter"], version=report.version, progress="进展", problems="进度偏慢，下季度集中推进。",
                                     figures={Target.objects.get(task__plan=city_plan).pk: "1200"})
     report.refresh_from_db()
     report_services.approve(report=report, user=users["c_approver"])

@@ -139,7 +139,7 @@ def test_counterpart_to_the_same_level_is_refused(cascade):
 def accept_with_figure(report, target, value, users):
     """The city unit reports ``value`` for ``target``, its approver signs off and the city office accepts."""
     report_services.save_and_submit(report=report, user=users["a_reporter"], version=report.version,
-                                    progress="已完成", figures={target.pk: value})
+                                    progress="已完成", problems="进度偏慢，下季度集中推进。", figures={target.pk: value})
     report.refresh_from_db()
     report_services.approve(report=report, user=users["a_approver"])
     report.refresh_from_db()

@@ -20,7 +20,7 @@ MID_YEAR = datetime.date(2021, 7, 1)
 
 
 def _report(report, reporter, approver, office, target, value):
-    report_services.save_and_submit(report=report, user=reporter, version=report.version, progress="进展",
+    report_services.save_and_submit(report=report, user=reporter, version=report.version, progress="进展", problems="进度偏慢，下季度集中推进。",
                                     figures={target.pk: value})
     report.refresh_from_db()
     report_services.approve(report=report, user=approver)
