@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include(reports_urls.task_pages)),
     path("reports/", include("reports.urls")),
+    path("units/", include("units.urls")),
     path("reports/", include("rollups.urls")),  # dashboards and the year-end summary
     path("api/v1/", include("config.api_urls")),
     # The schema answers logged-in users and API clients (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]);

@@ -433,7 +433,7 @@ def office_units_of(user, rnd):
     """The units of a round the user may chase or grant extensions to (office of the plan's committee)."""
     if not access_for(user).is_office_of(rnd.plan.committee_id):
         return Unit.objects.none()
-    return Unit.objects.filter(reports__round=rnd).distinct().order_by("order", "short_name")
+    return Unit.objects.filter(reports__round=rnd, is_active=True).distinct().order_by("order", "short_name")
 
 
 # ---------------------------------------------------------------- units and notifications

@@ -373,3 +373,58 @@ def open_summary_file(sf):
     except FileNotFoundError:
         raise Http404(_("文件已被重新生成替换，请重新打开下载链接。")) from None
 
+
+
+# ---------------------------------------------------------------- 分解下达: lower committees' shares
+
+@dataclass
+class ShareRow:
+    committee: Committee
+    share: Decimal
+    figure: Decimal | None
+    derived_plan_id: int | None
+
+    @property
+    def ratio_text(self):
+        if self.figure is None:
+            return None
+        if not self.share:
+            return percent_text(Decimal(1))
+        return percent_text(min(self.figure / self.share, Decimal("9999")))
+
+
+@dataclass
+class TargetShares:
+    target: Target
+    rows: list = field(default_factory=list)
+
+
+def committee_shares(plan, year):
+    """What ``plan`` handed down: each target split to lower committees with every committee's share, the
+    figure its derived targets reached (as stored by the roll-up) and its derived plan; and the lower
+    committees that have not derived a plan from ``plan`` yet. A fixed number of queries."""
+    from targets.models import Allocation
+
+    from .models import TargetRollup
+
+    children = {c.pk: c for c in Committee.objects.filter(parent_id=plan.committee_id).order_by("code")}
+    derived = dict(WorkPlan.objects.filter(parent=plan).order_by("pk").values_list("committee_id", "pk"))
+    allocations = list(Allocation.objects.filter(target__task__plan=plan, committee__isnull=False)
+                       .select_related("target__task").order_by("target__task__order", "target__order", "committee__code"))
+    figures = defaultdict(dict)
+    target_ids = {a.target_id for a in allocations}
+    for target_id, contributors in (TargetRollup.objects.filter(target_id__in=target_ids, year=year)
+                                    .values_list("target_id", "contributors")):
+        for kind, ident, figure, _share, _as_of, _counted in contributors or ():
+            if kind == "c" and figure is not None:
+                figures[target_id][ident] = Decimal(str(figure))
+    by_target = {}
+    for a in allocations:
+        committee = children.get(a.committee_id)
+        if committee is None:
+            continue
+        block = by_target.setdefault(a.target_id, TargetShares(a.target))
+        block.rows.append(ShareRow(committee, a.value, figures[a.target_id].get(a.committee_id),
+                                   derived.get(a.committee_id)))
+    not_derived = [c for pk, c in children.items() if pk not in derived]
+    return list(by_target.values()), not_derived

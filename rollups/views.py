@@ -19,6 +19,7 @@ from . import bulletins, services
 from .downloads import summary_response
 from .models import Bulletin, CommitteeRollup, SummaryFile
 from .selectors import (
+    committee_shares,
     dashboard_plans,
     get_dashboard_plan,
     get_summary_file,
@@ -54,7 +55,9 @@ def plan_dashboard(request, pk):
     )
     own = {r.scope: r for r in CommitteeRollup.objects.filter(committee_id=plan.committee_id, year=year)}
     targets = [t for line in data.tasks for t in line.targets]
+    shares, not_derived = committee_shares(plan, year)
     return render(request, "rollups/dashboard.html", {
+        "shares": shares, "not_derived": not_derived,
         "plan": plan, "year": year, "years": plan_years(plan), "data": data, "run": data.run,
         "outline": data.outline(), "chart": data.section_chart(), "targets": targets, "units": data.units,
         "committees": committees, "own": own.get("own"), "tree": own.get("tree"),

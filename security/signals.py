@@ -6,6 +6,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from units.signals import password_set_by_office
+
 from .audit import Kind, record
 from .middleware import LOGIN_AT, MUST_CHANGE, SEEN_AT
 from .models import AccountSecurity
@@ -21,6 +23,14 @@ def _logged_in(sender, request, user, **kwargs):
         session[LOGIN_AT] = session[SEEN_AT] = now
         session[MUST_CHANGE] = AccountSecurity.objects.filter(user=user, must_change_password=True).exists()
     record(Kind.LOGIN, actor=user, request=request)
+
+
+@receiver(password_set_by_office, dispatch_uid="security-password-set-by-office")
+def _password_set_by_office(sender, user, actor=None, **kwargs):
+    """A password the committee office set (new account, reset) is changed at the person's next log-in."""
+    from .services import mark_password_changed
+
+    mark_password_changed(user=user, by_owner=False)
 
 
 @receiver(user_logged_out, dispatch_uid="security-logout")

@@ -27,6 +27,10 @@ class Target(models.Model):
     baseline = models.DecimalField(_("基数"), null=True, blank=True, **FIGURE)
     quote = models.CharField(_("原文"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    allocation_note = models.CharField(
+        _("分解说明"), max_length=300, blank=True,
+        help_text=_("分解值合计与目标值不一致时须说明原因，如“各区市至少新建2处，另由省级统筹1处”"),
+    )
     pace_weights = models.JSONField(
         _("序时进度权重"), default=list, blank=True,
         help_text=_("各期权重，如 [1, 1, 1, 3] 表示四季度集中完成；留空为按时间均匀推进"),

@@ -639,6 +639,11 @@ def set_task_units(*, task, user, lead: list, participating: list, all_member_un
     foreign = [i for i in lead_ids + part_ids if i not in units or units[i].committee_id != plan.committee_id]
     if foreign:
         raise ValidationError(_("所选单位不是本残工委的成员单位。"), code="foreign_unit")
+    held = set(Assignment.objects.filter(task=task).values_list("unit_id", flat=True))
+    retired = [units[i] for i in lead_ids + part_ids if not units[i].is_active and i not in held]
+    if retired:  # a unit already on the task may stay (history); a retired one is not newly assigned
+        raise ValidationError(_("%(names)s已撤销或更名，不能再指定为责任单位。") % {"names": _unit_names(retired)},
+                              code="retired_unit")
     twice = [units[i] for i in set(lead_ids) & set(part_ids)]
     if twice:
         raise ValidationError(_("%(names)s 不能同时是牵头单位和参加单位。") % {"names": _unit_names(twice)})

@@ -2,7 +2,7 @@
 shows its reports, belongs to ``reports`` (``reports.urls.task_pages``)."""
 from django.urls import path
 
-from . import edit_views, exports, views
+from . import cascade_views, edit_views, exports, views
 
 urlpatterns = [
     path("plans/", views.home, name="plan-list"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("plans/<int:pk>/division.xlsx", exports.division_xlsx, name="plan-export-xlsx"),
     path("plans/<int:pk>/division.docx", exports.division_docx, name="plan-export-docx"),
     path("tasks/<int:pk>/edit/", edit_views.task_edit, name="task-edit"),
+    path("targets/<int:pk>/allocate/", cascade_views.target_allocate, name="target-allocate"),
+    path("plans/handed-down/", cascade_views.handed_down, name="handed-down"),
+    path("plans/<int:pk>/derive/<int:committee_pk>/", cascade_views.plan_derive, name="plan-derive"),
     path("plans/import/", views.import_upload, name="plan-import"),
     path("plans/import/<int:pk>/", views.import_preview, name="plan-import-preview"),
 ]

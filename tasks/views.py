@@ -19,8 +19,11 @@ def home(request):
     # The same FilterSet as /api/v1/plans/: one set of filters for the web list and the API list.
     plan_filter = WorkPlanFilterSet(request.GET or None, queryset=selectors.plan_list(request.user), request=request)
     plans = plan_filter.qs
-    can_import = selectors.office_committees(request.user).exists()
-    return render(request, "tasks/home.html", {"plans": plans, "can_import": can_import, "plan_filter": plan_filter})
+    offices = selectors.office_committees(request.user)
+    can_import = offices.exists()
+    has_parent = can_import and offices.filter(parent__isnull=False).exists()
+    return render(request, "tasks/home.html", {"plans": plans, "can_import": can_import, "plan_filter": plan_filter,
+                                               "has_parent": has_parent})
 
 
 @login_required

@@ -139,6 +139,30 @@ class UnitAlias(models.Model):
         return f"{self.name} → {self.unit.short_name}"
 
 
+class Counterpart(models.Model):
+    """A 对口 link, kept by a lower committee: its ``unit`` answers for ``upper_unit`` of the committee above
+    (市民政局 ↔ 省民政厅). Deriving a plan from the one above maps the tasks' units through these links."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.CASCADE, related_name="counterparts")
+    unit = models.ForeignKey(Unit, verbose_name=_("本级单位"), on_delete=models.CASCADE, related_name="counterparts_up")
+    upper_unit = models.ForeignKey(
+        Unit, verbose_name=_("上级对口单位"), on_delete=models.CASCADE, related_name="counterparts_down"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("对口单位")
+        verbose_name_plural = _("对口单位")
+        ordering = ["committee", "upper_unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "upper_unit"], name="counterpart_once_per_upper_unit"),
+            models.CheckConstraint(condition=~Q(unit=F("upper_unit")), name="counterpart_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ↔ {self.upper_unit}"
+
+
 class UnitRole(models.Model):
     """A person's role in a unit. A person may hold several (two units, or reporter and approver)."""
 
@@ -301,3 +325,24 @@ class ApiWriteLog(models.Model):
 
     def __str__(self):
         return f"{self.client_name} {self.method} {self.path} → {self.status_code}"
+
+
+class PersonProfile(models.Model):
+    """What the office keeps about a person besides Django's user: the phone (a person is recognised by it
+    when a sheet or form names them again). Whether a password must be changed lives in ``security``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="luoshi_profile"
+    )
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("人员信息")
+        verbose_name_plural = _("人员信息")
+
+    def __str__(self):
+        return str(self.user)

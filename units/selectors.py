@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from core.api.clients import CLIENT_ATTRIBUTE
 
-from .models import DUTY_ROLES, ApiClient, Committee, Unit, UnitAlias, UnitRole
+from .models import DUTY_ROLES, ApiClient, Committee, Counterpart, Unit, UnitAlias, UnitRole
 
 Role = UnitRole.Role
 COMMITTEE_WIDE_ROLES = {Role.OFFICE, Role.ADMIN, Role.LEADER}
@@ -204,3 +204,17 @@ def suggest_units(name: str, index: dict, limit: int = 3):
 
     matches = process.extract(name, list(index), scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
     return [(match, index[match], round(score)) for match, score, _ in matches]
+
+
+def counterpart_map(committee) -> dict:
+    """``{upper unit id: this committee's unit}`` through the committee's 对口 links. An upper unit renamed by
+    机构改革 keeps its link and its successor falls back to it when it has none of its own."""
+    links = {c.upper_unit_id: c.unit for c in Counterpart.objects.filter(committee=committee).select_related("unit")}
+    for old_id, new_id in Unit.objects.filter(pk__in=list(links), successor__isnull=False).values_list("pk", "successor_id"):
+        links.setdefault(new_id, links[old_id])
+    return {k: (u.current() if u.successor_id else u) for k, u in links.items()}
+
+
+def active_units(committee_id):
+    """The units offered in choices (dropdowns, forms): retired or renamed units are left out."""
+    return Unit.objects.filter(committee_id=committee_id, is_active=True).order_by("order", "short_name")

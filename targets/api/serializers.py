@@ -21,3 +21,17 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "plan", "indicator", "value", "measure_unit", "comparator", "per_unit", "ambiguous",
                   "baseline", "quote", "order", "display", "allocations"]
         read_only_fields = fields
+
+
+class ShareSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("成员单位或下级残工委的编号"))
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, help_text=_("分解值"))
+
+
+class AllocationWriteSerializer(serializers.Serializer):
+    units = ShareSerializer(many=True, required=False, default=list, help_text=_("分解到本级成员单位"))
+    committees = ShareSerializer(many=True, required=False, default=list, help_text=_("分解到直接下级残工委"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300,
+                                 help_text=_("分解值合计与目标值不一致时必填"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                   help_text=_("计划已发布时，修改已下达的分解值须填写调整原因"))
