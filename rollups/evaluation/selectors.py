@@ -1,0 +1,93 @@
+"""Reads of the five-year plan evaluation: the yearly value of each indicator and the evaluation itself.
+
+A year's value of an indicator is the value the office entered for that year (with its source) when
+there is one; otherwise the roll-up of the annual targets linked to it (``TargetRollup.reached`` of the
+linked targets of that year's annual plans: summed, or for a percentage the highest), source "汇总".
+Who may read: ``targets.selectors.indicator_plans_for`` (office, leaders, API clients of the plan's
+committee or above); others get 404.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.http import Http404
+
+from targets.models import IndicatorValue, PlanIndicator
+from targets.selectors import indicator_plans_for
+
+from ..models import TargetRollup
+from . import rules
+
+ROLLUP_SOURCE = "年度计划目标汇总"
+
+
+def get_plan(user, pk):
+    plan = indicator_plans_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if plan is None:
+        raise Http404("五年规划不存在或无权查看")
+    return plan
+
+
+def terms_of(indicator: PlanIndicator) -> rules.IndicatorTerms:
+    return rules.IndicatorTerms(
+        key=indicator.pk, name=indicator.name, measure_unit=indicator.measure_unit, baseline=indicator.baseline,
+        target=indicator.target_value, kind=indicator.kind, direction=indicator.direction,
+        cumulative=indicator.cumulative, weight=indicator.weight)
+
+
+def yearly_values(plan, indicators, *, until=None) -> dict:
+    """``{indicator id: {year: (value, source)}}`` for the years of the plan up to ``until``."""
+    until = until or plan.period_end
+    ids = [i.pk for i in indicators]
+    percent = {i.pk for i in indicators if "%" in (i.measure_unit or "")}
+    values = defaultdict(dict)
+    rolled = defaultdict(lambda: defaultdict(list))
+    rows = (TargetRollup.objects
+            .filter(target__plan_indicator_id__in=ids, year__gte=plan.period_start, year__lte=until)
+            .values_list("target__plan_indicator_id", "year", "reached", "as_of"))
+    for indicator_id, year, reached, as_of in rows:
+        if as_of is not None:
+            rolled[indicator_id][year].append(reached)
+    for indicator_id, years in rolled.items():
+        for year, figures in years.items():
+            value = max(figures) if indicator_id in percent else sum(figures, Decimal(0))
+            values[indicator_id][year] = (value, ROLLUP_SOURCE)
+    for indicator_id, year, value, source in (IndicatorValue.objects
+                                              .filter(indicator_id__in=ids, year__gte=plan.period_start,
+                                                      year__lte=until)
+                                              .values_list("indicator_id", "year", "value", "source")):
+        values[indicator_id][year] = (value, source)
+    return values
+
+
+def evaluation_years(plan):
+    """The evaluations a plan has: mid-term (the middle year, 2023 of 2021–2025) and final (the last year)."""
+    middle = plan.period_start + (plan.period_end - plan.period_start) // 2
+    return [middle, plan.period_end] if middle != plan.period_end else [plan.period_end]
+
+
+def evaluate_plan(plan, year, *, indicators=None) -> rules.Evaluation:
+    """The evaluation of ``plan`` at the end of ``year`` (no permission check: callers have one)."""
+    if not plan.period_start <= year <= plan.period_end:
+        raise ValueError("评估年度须在规划期内")
+    indicators = list(indicators if indicators is not None else
+                      plan.indicators.select_related("responsible_unit").order_by("number", "id"))
+    values = yearly_values(plan, indicators, until=year)
+    ev = rules.evaluate([terms_of(i) for i in indicators], values, start=plan.period_start, end=plan.period_end,
+                        year=year)
+    by_id = {i.pk: i for i in indicators}
+    for outcome in ev.outcomes:
+        outcome.indicator = by_id[outcome.terms.key]
+    return ev
+
+
+def evaluation_for(user, pk, year):
+    plan = get_plan(user, pk)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise Http404("评估年度不正确") from None
+    if not plan.period_start <= year <= plan.period_end:
+        raise Http404("评估年度须在规划期内")
+    return plan, evaluate_plan(plan, year)
