@@ -12,4 +12,5 @@ urlpatterns = [
     path("summary/plans/<int:pk>/generate/", views.summary_generate, name="plan-summary-generate"),
     path("summary/files/<int:pk>/download/", views.summary_download, name="summary-download"),
     path("scoring/", include("rollups.scoring.urls")),  # 考核
+    path("fyp/", include("rollups.evaluation.urls")),  # 五年规划主要指标与评估
 ]
