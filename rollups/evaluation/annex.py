@@ -73,6 +73,9 @@ def build_xlsx(plan, ev) -> bytes:
     for values in rows:
         ws.append([safe_cell(v) for v in values])
         r = ws.max_row
+        # LibreOffice and Excel do not grow rows written by openpyxl: size them for the wrapped name and reason
+        lines = max(-(-len(str(values[1])) // 13), -(-len(str(values[-1])) // 16), 1)
+        ws.row_dimensions[r].height = 15 * lines + 3
         for col in range(1, len(values) + 1):
             cell = ws.cell(row=r, column=col)
             cell.border = BOX
@@ -121,7 +124,8 @@ def build_docx(plan, ev) -> bytes:
         doc.heading(f"{o.terms.name}（{KIND_LABELS.get(o.terms.kind, '')}）：{o.judgement_label}", level=2,
                     keep_with_next=False)
         history = "，".join(f"{y}年{number(v[0])}{o.terms.measure_unit}" for y, v in o.values.items()) or "暂无年度数据"
-        doc.paragraph(f"基期值{number(o.terms.baseline)}{o.terms.measure_unit}，规划目标{direction_word(o)}"
+        base = f"基期值{number(o.terms.baseline)}{o.terms.measure_unit}" if o.terms.baseline is not None else "无基期值"
+        doc.paragraph(f"{base}，规划目标{direction_word(o)}"
                       f"{number(o.terms.target)}{o.terms.measure_unit}；{history}。当前值{number(o.current)}"
                       f"{o.terms.measure_unit if o.current is not None else ''}，为目标的{pct(o.ratio_to_target)}，"
                       f"完成进度{pct(o.completion)}，序时进度{pct(o.elapsed)}。{o.reason}。")
