@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "tasks.models.WorkPlan.Kind",
         "ReportStatusEnum": "reports.models.ProgressReport.Status",
         "UnitKindEnum": "units.models.Unit.Kind",
+        "IndicatorKindEnum": "targets.models.PlanIndicator.Kind",
+        "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
     },
 }
 
