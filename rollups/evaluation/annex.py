@@ -44,7 +44,7 @@ def table_rows(plan, ev):
                *[f"{y}年" for y in years], "当前值", "目标完成比", "完成进度", "序时进度", "进度比", "评估结论", "原因"]
     rows = []
     for o in ev.outcomes:
-        rows.append([o.indicator.number, o.terms.name + ("（累计）" if o.terms.cumulative else ""), o.terms.measure_unit,
+        rows.append([o.indicator.number, o.terms.name + ("（累计）" if o.terms.cumulative and "累计" not in o.terms.name else ""), o.terms.measure_unit,
                      KIND_LABELS.get(o.terms.kind, ""), number(o.terms.baseline),
                      f"{direction_word(o)}{number(o.terms.target)}",
                      *[number(o.values[y][0]) if y in o.values else "—" for y in years], number(o.current),

@@ -25,6 +25,11 @@ from .rules import pct
 SESSION_KEY = "fyp_indicator_preview"
 
 
+def _shown(value):
+    """(value as printed, source) or None."""
+    return None if value is None else (annex.number(value[0]), value[1])
+
+
 def _manage_or_403(user, plan):
     if not can_manage_indicators(user, plan):
         raise PermissionDenied
@@ -49,7 +54,7 @@ def plan_page(request, pk):
     indicators = list(plan.indicators.select_related("responsible_unit").order_by("number", "id"))
     values = selectors.yearly_values(plan, indicators)
     years = list(range(plan.period_start, plan.period_end + 1))
-    rows = [{"indicator": i, "cells": [values.get(i.pk, {}).get(y) for y in years],
+    rows = [{"indicator": i, "cells": [_shown(values.get(i.pk, {}).get(y)) for y in years],
              "links": i.targets.count()} for i in indicators]
     manage = can_manage_indicators(request.user, plan)
     return render(request, "rollups/fyp/plan.html", {
@@ -226,7 +231,9 @@ def link_page(request, pk, annual_pk):
 def evaluation_page(request, pk, year):
     plan, ev = selectors.evaluation_for(request.user, pk, year)
     years = list(range(plan.period_start, ev.year + 1))
-    rows = [{"o": o, "cells": [o.values.get(y) for y in years], "ratio": pct(o.ratio_to_target),
+    rows = [{"o": o, "cells": [_shown(o.values.get(y)) for y in years], "current": annex.number(o.current),
+             "baseline": annex.number(o.terms.baseline), "target": annex.number(o.terms.target),
+             "ratio": pct(o.ratio_to_target),
              "completion": pct(o.completion), "elapsed": pct(o.elapsed), "to_elapsed": pct(o.ratio_to_elapsed)}
             for o in ev.outcomes]
     return render(request, "rollups/fyp/evaluation.html", {
