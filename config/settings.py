@@ -97,9 +97,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
-# The same backends, wrapped by django-prometheus so /metrics counts queries and errors.
-DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
-    "django.db.backends.", "django_prometheus.db.backends.")
+# PostgreSQL through django-prometheus's wrapper of the same backend, so /metrics counts queries
+# and errors. (SQLite, the embedded mode's, stays Django's own: test tooling recognises it by name.)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite waits for a writer instead of failing at once when the dev server and a
     # management command touch the database together.
@@ -271,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.models.ProgressReport.Status",
         "UnitKindEnum": "units.models.Unit.Kind",
         "IndicatorKindEnum": "targets.models.PlanIndicator.Kind",
+        "PlanRollupKindEnum": "rollups.models.RollupRun.Kind",
+        "SummaryFileKindEnum": "rollups.models.SummaryFile.Kind",
         "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
     },
 }

@@ -87,6 +87,15 @@ class Progress:
         self.out.flush()
 
 
+# Named sizes. "largest": the largest province (21 cities, 183 counties, 60 member units each,
+# 45 tasks a plan, monthly reports for 5 years: about 1.66 million reports). Generate it in a
+# database of its own (the committee codes are those of the default set).
+PRESETS = {
+    "default": {},
+    "largest": {"cities": 21, "counties": 183, "units": 60, "tasks": 45},
+}
+
+
 def exists() -> bool:
     return WorkPlan.objects.filter(committee__code=ROOT_CODE).exists()
 

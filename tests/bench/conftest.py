@@ -40,7 +40,7 @@ def django_db_setup(django_db_blocker):
         call_command("migrate", interactive=False, verbosity=0)
         if not scale.exists():
             print(f"\n在 {BENCH_DB} 中生成省级规模数据（只需一次）……")
-            call_command("generate_scale")
+            call_command("generate_scale", preset=os.environ.get("LUOSHI_BENCH_PRESET", "default"))
     yield
 
 

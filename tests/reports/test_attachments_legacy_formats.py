@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from reports import services
 from reports.models import Attachment
@@ -24,7 +25,9 @@ def never_convert(monkeypatch):
 
 
 def add(world, report, name, content, user="lead_reporter"):
-    return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
+    # The file moves into place when the row commits: run the commit hooks of the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.add_attachment(report=report, user=world.users[user], upload=SimpleUploadedFile(name, content))
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), [

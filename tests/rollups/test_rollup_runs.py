@@ -230,3 +230,13 @@ def test_a_failing_roll_up_does_not_fail_the_accept(world, monkeypatch, django_c
         accepted = report_services.accept(report=report, user=u["office"])
     assert accepted.status == Status.ACCEPTED
     assert not TargetRollup.objects.exists()  # the nightly run will catch up
+
+
+def test_generate_scale_preset_sets_the_sizes_not_given(db):
+    from tasks.models import WorkPlan
+    from units.models import Committee, Unit
+
+    call_command("generate_scale", preset="largest", cities=2, counties=3, years="2021", months=1, verbosity=0)
+    assert Committee.objects.count() == 6  # 1 province + the cities and counties given explicitly
+    assert Unit.objects.filter(committee__level="county").count() == 3 * 60  # the preset's 60 units each
+    assert {p.tasks.count() for p in WorkPlan.objects.all()} == {45}

@@ -9,6 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         default = scale.Scale()
+        parser.add_argument("--preset", choices=sorted(scale.PRESETS), default="default",
+                            help="命名规模：largest = 全国最大省份（21个市、183个县，每个残工委60个成员单位，约166万份报告）；"
+                                 "其余选项在预设之上再调整")
         parser.add_argument("--cities", type=int, default=default.cities, help="市（州）数")
         parser.add_argument("--counties", type=int, default=default.counties, help="县（市、区）总数")
         parser.add_argument("--units", type=int, default=default.units, help="每个残工委的成员单位数")
@@ -30,8 +33,13 @@ class Command(BaseCommand):
             raise CommandError("成员单位至少3个，任务至少1项，市、县数不能为负数")
         if options["counties"] and not options["cities"]:
             raise CommandError("有县级残工委时至少需要一个市级残工委")
-        spec = scale.Scale(cities=options["cities"], counties=options["counties"], units=options["units"],
-                           tasks=options["tasks"], years=years, months=options["months"], seed=options["seed"])
+        sizes = {"cities": options["cities"], "counties": options["counties"], "units": options["units"],
+                 "tasks": options["tasks"]}
+        default = scale.Scale()
+        for name, value in scale.PRESETS[options["preset"]].items():
+            if sizes[name] == getattr(default, name):  # an option given explicitly wins over the preset
+                sizes[name] = value
+        spec = scale.Scale(**sizes, years=years, months=options["months"], seed=options["seed"])
         quiet = options["verbosity"] == 0
         counts = scale.generate(spec, out=self.stdout, quiet=quiet)
         if not counts["created"]:
