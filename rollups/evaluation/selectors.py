@@ -38,24 +38,26 @@ def terms_of(indicator: PlanIndicator) -> rules.IndicatorTerms:
 
 def yearly_values(plan, indicators, *, until=None) -> dict:
     """``{indicator id: {year: (value, source)}}`` for the years of the plan up to ``until``."""
-    until = until or plan.period_end
+    return _values(indicators, plan.period_start, until or plan.period_end)
+
+
+def _values(indicators, start, until) -> dict:
+    """Three queries whatever the number of indicators (and of plans they belong to)."""
     ids = [i.pk for i in indicators]
     percent = {i.pk for i in indicators if "%" in (i.measure_unit or "")}
     values = defaultdict(dict)
     rolled = defaultdict(lambda: defaultdict(list))
     rows = (TargetRollup.objects
-            .filter(target__plan_indicator_id__in=ids, year__gte=plan.period_start, year__lte=until)
-            .values_list("target__plan_indicator_id", "year", "reached", "as_of"))
-    for indicator_id, year, reached, as_of in rows:
-        if as_of is not None:
-            rolled[indicator_id][year].append(reached)
+            .filter(target__plan_indicator_id__in=ids, year__gte=start, year__lte=until, as_of__isnull=False)
+            .values_list("target__plan_indicator_id", "year", "reached"))
+    for indicator_id, year, reached in rows:
+        rolled[indicator_id][year].append(reached)
     for indicator_id, years in rolled.items():
         for year, figures in years.items():
             value = max(figures) if indicator_id in percent else sum(figures, Decimal(0))
             values[indicator_id][year] = (value, ROLLUP_SOURCE)
     for indicator_id, year, value, source in (IndicatorValue.objects
-                                              .filter(indicator_id__in=ids, year__gte=plan.period_start,
-                                                      year__lte=until)
+                                              .filter(indicator_id__in=ids, year__gte=start, year__lte=until)
                                               .values_list("indicator_id", "year", "value", "source")):
         values[indicator_id][year] = (value, source)
     return values
@@ -80,6 +82,29 @@ def evaluate_plan(plan, year, *, indicators=None) -> rules.Evaluation:
     for outcome in ev.outcomes:
         outcome.indicator = by_id[outcome.terms.key]
     return ev
+
+
+def evaluate_plans(plans, year) -> dict:
+    """``{plan id: Evaluation}`` for many plans at once (three queries in all; no permission check)."""
+    plans = [p for p in plans if p.period_start <= year <= p.period_end]
+    indicators = list(PlanIndicator.objects.filter(plan__in=plans).select_related("responsible_unit")
+                      .order_by("plan_id", "number", "id"))
+    if not plans:
+        return {}
+    values = _values(indicators, min(p.period_start for p in plans), year)
+    by_plan = defaultdict(list)
+    for i in indicators:
+        by_plan[i.plan_id].append(i)
+    out = {}
+    for plan in plans:
+        mine = by_plan.get(plan.pk, [])
+        ev = rules.evaluate([terms_of(i) for i in mine], {i.pk: {y: v for y, v in values.get(i.pk, {}).items()
+                                                               if y >= plan.period_start} for i in mine},
+                            start=plan.period_start, end=plan.period_end, year=year)
+        for outcome, indicator in zip(ev.outcomes, mine, strict=True):
+            outcome.indicator = indicator
+        out[plan.pk] = ev
+    return out
 
 
 def evaluation_for(user, pk, year):
