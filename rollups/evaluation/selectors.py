@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Max, Sum
 from django.http import Http404
 
 from targets.models import IndicatorValue, PlanIndicator
@@ -46,16 +47,14 @@ def _values(indicators, start, until) -> dict:
     ids = [i.pk for i in indicators]
     percent = {i.pk for i in indicators if "%" in (i.measure_unit or "")}
     values = defaultdict(dict)
-    rolled = defaultdict(lambda: defaultdict(list))
     rows = (TargetRollup.objects
             .filter(target__plan_indicator_id__in=ids, year__gte=start, year__lte=until, as_of__isnull=False)
-            .values_list("target__plan_indicator_id", "year", "reached"))
-    for indicator_id, year, reached in rows:
-        rolled[indicator_id][year].append(reached)
-    for indicator_id, years in rolled.items():
-        for year, figures in years.items():
-            value = max(figures) if indicator_id in percent else sum(figures, Decimal(0))
-            values[indicator_id][year] = (value, ROLLUP_SOURCE)
+            .values("target__plan_indicator_id", "year").order_by()
+            .annotate(total=Sum("reached"), highest=Max("reached"))
+            .values_list("target__plan_indicator_id", "year", "total", "highest"))
+    for indicator_id, year, total, highest in rows:
+        value = highest if indicator_id in percent else total
+        values[indicator_id][year] = (Decimal(value), ROLLUP_SOURCE)
     for indicator_id, year, value, source in (IndicatorValue.objects
                                               .filter(indicator_id__in=ids, year__gte=start, year__lte=until)
                                               .values_list("indicator_id", "year", "value", "source")):
