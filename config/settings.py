@@ -3,14 +3,17 @@
 Two modes, chosen by ``LUOSHI_MODE``:
 
 * ``embedded`` (default): SQLite beside the code, Celery eager, console e-mail,
-  DEBUG on unless set — one command runs the whole product on a laptop.
+  DEBUG off unless ``DEBUG=1`` — one command runs the whole product on a laptop (or as a
+  small office's server: static files are served by whitenoise, errors get Chinese pages).
 * ``production``: every secret must come from the environment; HTTPS-only cookies,
   HSTS and the other ``check --deploy`` settings are switched on.
 """
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from django_guid.integrations import CeleryIntegration
 
@@ -30,7 +33,7 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="embedded-only-insecure-key-do-not-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-    DEBUG = env.bool("DEBUG", default=True)
+    DEBUG = env.bool("DEBUG", default=False)
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "django_guid",
     "django_prometheus",
     "units",
@@ -56,6 +61,7 @@ INSTALLED_APPS = [
     "reports",
     "rollups",
     "demo",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +76,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.PasswordChangeRequiredMiddleware",
+    "security.middleware.NoStoreMiddleware",
+    "security.middleware.ApiDeniedAuditMiddleware",
+    # django-axes after authentication: it answers a locked-out log-in attempt itself.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -88,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.reporting_nav",
+                "security.context_processors.security_nav",
             ],
         },
     },
@@ -113,6 +127,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy (等保 身份鉴别): long enough, three of four character classes, not like the
+# user's name, not a common password, not all digits.
+LUOSHI_PASSWORD_MIN_LENGTH = env.int("LUOSHI_PASSWORD_MIN_LENGTH", default=10)
 # Argon2id first (core/passwords.py: ~60-90 ms a log-in); older hashes upgrade at next log-in.
 PASSWORD_HASHERS = [
     "core.passwords.LuoshiArgon2PasswordHasher",
@@ -122,10 +139,38 @@ PASSWORD_HASHERS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": LUOSHI_PASSWORD_MIN_LENGTH}},
+    {"NAME": "security.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Log-in protection (django-axes): after LUOSHI_LOGIN_FAILURE_LIMIT failed log-ins an account,
+# and separately an address, is locked for LUOSHI_LOGIN_LOCKOUT_MINUTES (or until the security
+# administrator unlocks it). Every attempt is recorded (who, when, address, browser).
+AUTHENTICATION_BACKENDS = [
+    "security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LUOSHI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LUOSHI_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "security.ip.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies (nginx) stand in front and append to X-Forwarded-For: the client's
+# address is taken that many hops from the end. 0: REMOTE_ADDR.
+LUOSHI_PROXY_COUNT = env.int("LUOSHI_PROXY_COUNT", default=1 if PRODUCTION else 0)
+
+# Sessions: logged out after LUOSHI_SESSION_IDLE_MINUTES without a request, and after
+# LUOSHI_SESSION_MAX_HOURS in any case; the cookie ends with the browser.
+LUOSHI_SESSION_IDLE_MINUTES = env.int("LUOSHI_SESSION_IDLE_MINUTES", default=30)
+LUOSHI_SESSION_MAX_HOURS = env.int("LUOSHI_SESSION_MAX_HOURS", default=8)
+SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,6 +188,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Embedded mode serves static files straight from the app folders (no collectstatic), DEBUG or not.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -214,6 +262,17 @@ CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
 }
 
+# Refused (conflicting) edits kept per person and report and hour; beyond, they are refused unkept.
+LUOSHI_REFUSED_EDITS_PER_HOUR = env.int("LUOSHI_REFUSED_EDITS_PER_HOUR", default=20)
+
+# Audit trail, log-in records and API write logs are kept this many days (at least 183: 等保
+# asks for six months), then removed by the daily rotation job (security/jobs.py).
+LUOSHI_AUDIT_RETENTION_DAYS = env.int("LUOSHI_AUDIT_RETENTION_DAYS", default=365)
+LUOSHI_AUDIT_ROTATION_HOUR = env.int("LUOSHI_AUDIT_ROTATION_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["security-rotate-logs"] = {
+    "task": "security.jobs.rotate_security_logs", "schedule": crontab(hour=LUOSHI_AUDIT_ROTATION_HOUR, minute=15),
+}
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # Redis away (down or hung) must not fail requests: token look-ups fall back to the
@@ -242,8 +301,11 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.filters.StrictOrderingFilter",
     ],
+    # JSON only in production; the browsable API (HTML forms) only in embedded mode, for development.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LuoshiPagination",
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.LuoshiAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
@@ -260,6 +322,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs only for logged-in users and API clients (token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -310,6 +374,25 @@ DJANGO_GUID = {
     "VALIDATE_GUID": False,  # a proxy's own request ids (not UUIDs) are kept as they are
     "IGNORE_URLS": ["healthz", "healthz/live", "healthz/ready", "metrics"],
     "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+
+# Content-Security-Policy (django-csp) on every response: scripts only from this site (no inline
+# script anywhere: the API docs start from static files), nothing from any other host, no framing.
+# Inline styles stay allowed: Redoc, Swagger UI and ECharts set them at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ narrative. Uploading checks every row first and either saves every changed repor
 lists every problem with its row number.
 """
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -58,6 +59,11 @@ COL = {key: index for index, (key, *_rest) in enumerate(COLUMNS, start=1)}
 HEADERS = [header for _key, header, *_rest in COLUMNS]
 LABELS = {key: header for key, header, *_rest in COLUMNS}
 EDITABLE_KEYS = {key for key, _header, _width, editable in COLUMNS if editable}
+# Bounds on what an upload may make the server do (a unit with 60 tasks × 3 targets has
+# 180 rows): rows read, the workbook's unpacked size, and problems listed.
+MAX_DATA_ROWS = 2000
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_PROBLEMS = 50
 GREY = PatternFill("solid", fgColor="E7EAEE")
 HEAD = PatternFill("solid", fgColor="0B4F8A")
 
@@ -258,6 +264,14 @@ def _open_workbook(upload):
         raise ValidationError(_("“%(name)s”不是 Excel 工作簿（.xlsx）。请上传从本系统下载并填写的模板。") % {"name": upload.name})
     upload.seek(0)
     try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0
+    upload.seek(0)
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise ValidationError(_("“%(name)s”解压后体积异常巨大，出于安全原因拒绝读取。请在本页重新下载模板填写。") % {"name": upload.name})
+    try:
         return load_workbook(upload, read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds on a damaged file
         raise ValidationError(_("无法读取“%(name)s”，文件可能已损坏。请重新下载模板填写。") % {"name": upload.name}) from None
@@ -275,7 +289,19 @@ def _check_meta(wb, rnd, unit):
 
 
 def read_upload(*, rnd, unit, user, upload) -> UploadResult:
-    """Check every row of an uploaded template and save all of it, or nothing (see the module docstring)."""
+    """Check every row of an uploaded template and save all of it, or nothing (see the module docstring).
+
+    At most ``MAX_PROBLEMS`` problems are listed, then one line says how many more there are.
+    """
+    result = _read_upload(rnd=rnd, unit=unit, user=user, upload=upload)
+    if len(result.problems) > MAX_PROBLEMS:
+        more = len(result.problems) - MAX_PROBLEMS
+        result.problems = result.problems[:MAX_PROBLEMS] + [
+            RowProblem(None, _("以及另外%(n)s个问题（请先改正以上问题后重新上传）。") % {"n": more})]
+    return result
+
+
+def _read_upload(*, rnd, unit, user, upload) -> UploadResult:
     if not access_for(user).is_reporter_of(unit.pk):
         raise PermissionDenied(_("只有本单位的填报人可以上传填报模板。"))
     result = UploadResult()
@@ -289,9 +315,15 @@ def read_upload(*, rnd, unit, user, upload) -> UploadResult:
         result.problems.extend(RowProblem(None, m) for m in exc.messages)
         return result
     try:
-        rows = list(wb[SHEET].iter_rows(min_row=HEADER_ROW, max_col=len(COLUMNS), values_only=True))
+        # One row more than the cap is read, to tell a full template from an overlong one.
+        rows = list(wb[SHEET].iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + MAX_DATA_ROWS + 1,
+                                        max_col=len(COLUMNS), values_only=True))
     finally:
         wb.close()
+    if len(rows) > MAX_DATA_ROWS + 1 and any(v not in (None, "") for v in rows[-1]):
+        result.problems.append(RowProblem(None, _(
+            "模板中的行数超过%(max)s行的上限，本次没有读取。请使用本页下载的模板，不要添加多余的行。") % {"max": MAX_DATA_ROWS}))
+        return result
     header = [_text(v) for v in (rows[0] if rows else [])]
     if header[: len(HEADERS)] != HEADERS:
         result.problems.append(RowProblem(HEADER_ROW, _("表头被修改过，请使用原模板，不要增删或移动列。")))

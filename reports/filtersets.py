@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
+from tasks.filtersets import YearFilter
 from tasks.models import Assignment, WorkPlan
 from tasks.selectors import visible_plans
 from units.models import Unit
@@ -43,8 +45,9 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(label=_("工作计划"), field_name="round__plan", queryset=_plans)
     round = django_filters.ModelChoiceFilter(label=_("填报轮次"), queryset=_rounds)
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=_units)
-    task = django_filters.NumberFilter(label=_("任务编号"), field_name="task_id")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="round__period_end__year")
+    # Whole numbers in range: anything else is a form error, never a database error (year=-1 was a 500).
+    task = IdFilter(label=_("任务编号"), field_name="task_id")
+    year = YearFilter(label=_("年度"), field_name="round__period_end__year")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=ProgressReport.Status.choices)
     role = django_filters.ChoiceFilter(label=_("职责"), choices=Assignment.Role.choices, method="filter_role")
     due_after = django_filters.DateFilter(label=_("截止日期不早于"), method="filter_due_after")

@@ -1,5 +1,6 @@
 """Celery jobs of the reports app. Each takes ids, is idempotent and safe to retry."""
 import datetime
+import logging
 
 from celery import shared_task
 from django.utils import timezone
@@ -9,6 +10,8 @@ from core.health import stamp_worker_heartbeat
 from . import outbox, reminders, schedule
 from .models import ReportingRound
 from .services import ensure_report_slots
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -36,7 +39,10 @@ def send_due_reminders(self, day_iso: str | None = None) -> int:
     day = _day(day_iso)
     round_ids = reminders.rounds_needing_reminders(day)
     for round_id in round_ids:
-        send_round_reminders.delay(round_id, day.isoformat())
+        try:
+            send_round_reminders.delay(round_id, day.isoformat())
+        except Exception:  # noqa: BLE001 — eager mode runs the job here: one round's failure must not stop the rest
+            log.exception("reminders for round %s failed", round_id)
     return len(round_ids)
 
 

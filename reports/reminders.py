@@ -101,8 +101,15 @@ def offsets_for(rnd: ReportingRound) -> list[int]:
 
 def step_for(offsets, due: datetime.date, today: datetime.date):
     """The latest step reached on ``today``, or None. A step before the due date never fires after it."""
-    reached = [o for o in offsets if due + datetime.timedelta(days=o) <= today and not (o < 0 and today > due)]
+    reached = [o for o in offsets if _reached(due, o, today) and not (o < 0 and today > due)]
     return max(reached) if reached else None
+
+
+def _reached(due, offset, today):
+    try:
+        return due + datetime.timedelta(days=offset) <= today
+    except OverflowError:  # a due date at the edge of the calendar: the step lies beyond it
+        return offset < 0
 
 
 def missing_by_unit(rnd):
@@ -159,27 +166,39 @@ def send_round_reminders(*, round_id: int, today: datetime.date) -> list[int]:
     done = set(ReminderLog.objects.filter(round=rnd, step__isnull=False).values_list("unit_id", "step"))
     link = reverse("my-tasks")
     created = []
-    for unit_id, (n_missing, n_submitted, n_returned) in sorted(missing.items()):
-        due = extensions.get(unit_id, rnd.due_on)
-        step = step_for(offsets, due, today)
-        if step is None or (unit_id, step) in done:
-            continue
-        unit = units[unit_id]
-        title, body = _reminder_text(rnd, unit, due, step, n_missing, n_submitted, n_returned, today)
+    for unit_id, counts in sorted(missing.items()):
+        # One unit's failure is logged and the others still get their reminders.
         try:
-            with transaction.atomic():
-                people = unit_people([unit_id])
-                entry = ReminderLog.objects.create(
-                    round=rnd, unit=unit, kind=Kind.OVERDUE if step > 0 else Kind.BEFORE_DUE, step=step, due_on=due,
-                    missing=n_missing, message=body, recipients=_recipients_text(people),
-                )
-                kind = Notification.Kind.OVERDUE if step > 0 else Notification.Kind.REMINDER
-                entry.emails_sent = _deliver(people, kind=kind, title=title, body=body, link=link, rnd=rnd, email=True)
-                entry.save(update_fields=["emails_sent"])
-        except IntegrityError:  # a concurrent run logged this step first
+            entry = _remind_unit(rnd, units[unit_id], counts, extensions.get(unit_id, rnd.due_on), offsets, done,
+                                 link, today)
+        except Exception:  # noqa: BLE001 — logged with its traceback; the job goes on
+            log.exception("reminder for round %s, unit %s failed", rnd.pk, unit_id)
             continue
-        created.append(entry.pk)
+        if entry is not None:
+            created.append(entry.pk)
     return created
+
+
+def _remind_unit(rnd, unit, counts, due, offsets, done, link, today):
+    """The reminder of one unit at the step reached today, or None (no step, already sent, or a concurrent run)."""
+    n_missing, n_submitted, n_returned = counts
+    step = step_for(offsets, due, today)
+    if step is None or (unit.pk, step) in done:
+        return None
+    title, body = _reminder_text(rnd, unit, due, step, n_missing, n_submitted, n_returned, today)
+    try:
+        with transaction.atomic():
+            people = unit_people([unit.pk])
+            entry = ReminderLog.objects.create(
+                round=rnd, unit=unit, kind=Kind.OVERDUE if step > 0 else Kind.BEFORE_DUE, step=step, due_on=due,
+                missing=n_missing, message=body, recipients=_recipients_text(people),
+            )
+            kind = Notification.Kind.OVERDUE if step > 0 else Notification.Kind.REMINDER
+            entry.emails_sent = _deliver(people, kind=kind, title=title, body=body, link=link, rnd=rnd, email=True)
+            entry.save(update_fields=["emails_sent"])
+    except IntegrityError:  # a concurrent run logged this step first
+        return None
+    return entry
 
 
 def rounds_needing_reminders(today: datetime.date) -> list[int]:

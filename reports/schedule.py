@@ -7,6 +7,7 @@ so running it again, or on a later day of the same period, opens nothing new.
 """
 import calendar
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -24,6 +25,8 @@ KIND_OF = {
     Frequency.HALF_YEAR: ReportingRound.PeriodKind.HALF_YEAR,
     Frequency.YEAR: ReportingRound.PeriodKind.YEAR,
 }
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,11 @@ def open_due_rounds(*, today: datetime.date) -> list[int]:
     schedules = ReportingSchedule.objects.filter(active=True, plan__status=WorkPlan.Status.PUBLISHED).select_related("plan")
     opened = []
     for schedule in schedules:
-        rnd = open_round_for(schedule, today)
+        try:
+            rnd = open_round_for(schedule, today)
+        except Exception:  # noqa: BLE001 — one plan's failure is logged; the other plans' rounds still open
+            log.exception("opening the round of schedule %s failed", schedule.pk)
+            continue
         if rnd is not None:
             opened.append(rnd.pk)
     return opened

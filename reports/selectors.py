@@ -15,6 +15,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from simple_history.models import ModelChange
@@ -234,8 +235,37 @@ def active_attachments(report):
 
 
 def get_attachment(user, pk):
-    """An attachment of a report the user may read; 404 otherwise."""
-    return get_object_or_404(Attachment.objects.filter(report__in=visible_reports(user)).select_related("report"), pk=pk)
+    """An attachment of a report the user may read; 404 otherwise (for a partner unit: only a file
+    that was attached when the report was last submitted)."""
+    attachment = get_object_or_404(
+        Attachment.objects.filter(report__in=visible_reports(user)).select_related("report__task__plan"), pk=pk)
+    if is_partner_view(user, attachment.report) and not _active_at_submission(attachment, attachment.report):
+        raise Http404
+    return attachment
+
+
+def is_partner_view(user, report) -> bool:
+    """True when ``user`` reads ``report`` only because their unit leads its task: not its own unit,
+    not the office or a leader of the committee. A partner sees what was submitted, never drafts."""
+    access = access_for(user)
+    if access.is_superuser or report.unit_id in access.all_unit_ids:
+        return False
+    committee_id = report.task.plan.committee_id
+    return committee_id not in access.committees_with(*COMMITTEE_WIDE_ROLES) and committee_id not in access.wide_committee_ids
+
+
+def _active_at_submission(attachment, report):
+    submitted = report.submitted_at
+    return (submitted is not None and attachment.uploaded_at <= submitted
+            and (attachment.removed_at is None or attachment.removed_at > submitted))
+
+
+def partner_attachments(report, attachments):
+    """What a partner unit may see of the report's files: those attached at its last submission."""
+    return [a for a in attachments if _active_at_submission(a, report)]
+
+
+SUBMITTED_STATUSES = {ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED, ProgressReport.Status.ACCEPTED}
 
 
 def _field_label(model, name):
@@ -249,14 +279,18 @@ REPORT_DIFF_EXCLUDE = ["updated_at", "created_at", "version"]
 FIRST_VERSION_FIELDS = ("progress", "problems", "next_steps", "review_comment")
 
 
-def report_history(report):
+def report_history(report, *, submitted_only=False):
     """Every saved version of the report, oldest first, each with who, when, why and what changed.
 
     Returns a list of dicts: ``record`` (the historical row), ``changes`` (``(label, old, new)``)
     and ``figures`` (changes of figures saved with that version, matched by time).
     """
     records = list(report.history.select_related("history_user", "updated_by").order_by("history_date", "history_id"))
-    figure_records = list(
+    if submitted_only:
+        # A partner unit's view: the submitted versions, each diffed against the previous submitted one
+        # (never against a draft), and no figure history (drafts' figures stay private).
+        records = [r for r in records if r.status in SUBMITTED_STATUSES]
+    figure_records = [] if submitted_only else list(
         TargetValue.history.filter(report_id=report.pk).select_related("history_user").order_by("history_date", "history_id")
     )
     target_names = dict(Target.objects.filter(task_id=report.task_id).values_list("pk", "indicator"))

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import storage
+from security.dates import check_plan_dates
 from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
@@ -168,7 +169,13 @@ def _saved(report, user, version, progress, problems, next_steps, figures, reaso
             saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason)
             return submit(report=saved, user=user) if submit_after else saved
     except _Stale as stale:
-        # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost.
+        # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost —
+        # up to REFUSED_EDITS_PER_HOUR per person and report (a flood would only bury the real ones).
+        since = timezone.now() - datetime.timedelta(hours=1)
+        recent = RefusedEdit.objects.filter(report=stale.current, user=user if getattr(user, "pk", None) else None,
+                                            created_at__gte=since).count()
+        if recent >= settings.LUOSHI_REFUSED_EDITS_PER_HOUR:
+            raise StaleVersion(stale.current, None) from None
         refused = RefusedEdit.objects.create(
             report=stale.current,
             user=user,
@@ -252,6 +259,12 @@ def _transition(report, user, *, to, reason, **stamps):
     return report
 
 
+def _require_other_person(report, user, message):
+    """Nobody signs off what they submitted themselves (an API client, a system acting for units, is exempt)."""
+    if getattr(user, "_luoshi_api_client", None) is None and report.submitted_by_id == getattr(user, "pk", None):
+        raise PermissionDenied(message)
+
+
 def _locked(report):
     return ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
 
@@ -267,7 +280,10 @@ def submit(*, report, user) -> ProgressReport:
     if not report.progress.strip():
         raise ValidationError({"progress": [_("请填写“进展情况”后再提交。")]})
     now = timezone.now()
-    has_approver = UnitRole.objects.filter(unit_id=report.unit_id, role=UnitRole.Role.APPROVER).exists()
+    # Separation of duties: an approver who submits their own report needs another approver;
+    # if there is none, the report goes straight to the office.
+    has_approver = (UnitRole.objects.filter(unit_id=report.unit_id, role=UnitRole.Role.APPROVER)
+                    .exclude(user=user).exists())
     if has_approver:
         return _transition(report, user, to=Status.SUBMITTED, reason=_("提交单位审核"), submitted_at=now, submitted_by=user)
     return _transition(
@@ -284,6 +300,7 @@ def approve(*, report, user) -> ProgressReport:
     _check_open(report)
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("只有“待单位审核”的报告可以审核通过。"), code="bad_status")
+    _require_other_person(report, user, _("不能审核自己提交的报告：请由本单位的另一位审核人审核。"))
     return _transition(report, user, to=Status.APPROVED, reason=_("单位审核通过"), approved_at=timezone.now(), approved_by=user)
 
 
@@ -315,6 +332,7 @@ def accept(*, report, user) -> ProgressReport:
     _require(selectors.allowed_actions(user, report).office, _("只有残工委办公室可以采纳报告。"))
     if report.status != Status.APPROVED:
         raise ValidationError(_("只有“待办公室审阅”的报告可以采纳。"), code="bad_status")
+    _require_other_person(report, user, _("不能采纳自己提交的报告：请由办公室的另一位工作人员审阅。"))
     report = _transition(report, user, to=Status.ACCEPTED, reason=_("办公室采纳"), reviewed_at=timezone.now(), reviewed_by=user)
     _rollup_after_commit(report)
     return report
@@ -409,6 +427,7 @@ def extend_deadline(*, round, user, unit, due_on, reason="") -> DeadlineExtensio
         raise ValidationError({"unit": [_("%(unit)s在该轮次没有填报任务。") % {"unit": unit.short_name}]})
     if due_on is None or due_on <= rnd.due_on:
         raise ValidationError({"due_on": [_("延期后的截止日期须晚于本轮截止日期 %(due)s。") % {"due": rnd.due_on.isoformat()}]})
+    check_plan_dates(rnd.plan, due_on=(due_on, _("延期后的截止日期")))
     reason = (reason or "").strip()
     if len(reason) > 300:
         raise ValidationError({"reason": [_("延期原因不能超过300字。")]})
@@ -425,6 +444,7 @@ def close_round(*, round, user) -> ReportingRound:
     _require_office(user, rnd.plan)
     if not rnd.closed:
         rnd.closed = True
+        rnd._luoshi_actor = user  # for the audit trail (security/signals.py)
         rnd.save(update_fields=["closed"])
     return rnd
 
@@ -438,6 +458,7 @@ def set_schedule(*, plan, user, frequency, due_days, reminder_offsets="", active
     )
     schedule.due_days, schedule.reminder_offsets, schedule.active = due_days, (reminder_offsets or "").strip(), active
     schedule.full_clean()
+    schedule._luoshi_actor = user  # for the audit trail (security/signals.py)
     schedule.save()
     return schedule
 

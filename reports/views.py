@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from security import audit
 from tasks import selectors as task_selectors
 from tasks.models import Assignment
 from tasks.selectors import visible_plans
@@ -231,20 +232,32 @@ def report_action(request, pk, action):
     return redirect(_next_or(request, fallback))
 
 
+HISTORY_PAGE_SIZE = 30
+HISTORY_REFUSED_MAX = 50
+
+
 @login_required
 def report_history(request, pk):
     """Every saved version of the report: who, when, why and what changed; refused (conflicting) edits too."""
     report = selectors.get_report(request.user, pk)
+    partner = selectors.is_partner_view(request.user, report)
     names = {str(t.pk): f"{t.indicator}（{t.measure_unit}）" for t in selectors.report_targets(report)}
-    refused = list(RefusedEdit.objects.filter(report=report).select_related("user"))
+    refused = [] if partner else list(RefusedEdit.objects.filter(report=report).select_related("user")[:HISTORY_REFUSED_MAX])
     for edit in refused:
         figures = (edit.payload or {}).get("figures") or {}
         edit.figures_display = [(names.get(str(k), str(k)), v) for k, v in figures.items()]
+    versions = list(reversed(selectors.report_history(report, submitted_only=partner)))
+    attachments = list(report.attachments.select_related("uploaded_by", "removed_by"))
+    if partner:  # a lead unit reading a participating unit's report: submitted versions and files only
+        attachments = selectors.partner_attachments(report, attachments)
+    page = Paginator(versions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "report": report,
-        "versions": list(reversed(selectors.report_history(report))),
+        "versions": page.object_list,
+        "page": page,
         "refused": refused,
-        "attachments": report.attachments.select_related("uploaded_by", "removed_by"),
+        "partner": partner,
+        "attachments": attachments,
     }
     return render(request, "reports/history.html", context)
 
@@ -269,6 +282,7 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = selectors.get_attachment(request.user, pk)
+    audit.record(audit.Kind.DOWNLOAD, request=request, obj=attachment, what="evidence", report=attachment.report_id)
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -540,6 +554,7 @@ def excel_page(request, round_pk, unit_pk):
 def excel_template(request, round_pk, unit_pk):
     rnd, unit = _excel_target(request, round_pk, unit_pk)
     data = excel.build_template(rnd=rnd, unit=unit, user=request.user)
+    audit.record(audit.Kind.DOWNLOAD, request=request, obj=rnd, what="excel_template", unit=str(unit))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, excel.template_filename(rnd, unit))
     return response

@@ -7,6 +7,8 @@ plan all-or-nothing on confirmation. A mapping chosen for an unknown name is
 remembered as an alias, so the next plan that prints it resolves by itself.
 """
 import copy
+import os
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,6 +76,17 @@ def resolve_units(*, committee, structure: dict) -> dict:
     return result
 
 
+# Originals are stored under a random name with an extension from this list (else ".bin"):
+# the uploader's name (``evil.html``) must never decide how a served /media/ file is read.
+STORED_EXTENSIONS = {".txt", ".docx", ".xlsx", ".pdf", ".csv", ".doc", ".xls", ".wps", ".et", ".rtf",
+                     ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+def stored_name(filename: str) -> str:
+    ext = os.path.splitext(filename or "")[1].lower()
+    return f"{uuid.uuid4().hex}{ext if ext in STORED_EXTENSIONS else '.bin'}"
+
+
 def start_import(*, committee, user, data: bytes, filename: str, structure: dict | None = None) -> PlanImport:
     """Read an uploaded plan and keep it, with what was read, for the office to check.
 
@@ -89,7 +102,7 @@ def start_import(*, committee, user, data: bytes, filename: str, structure: dict
             raise
         return _start_ocr(committee=committee, user=user, data=data, filename=filename)
     record = PlanImport(committee=committee, source_name=filename[:200], structure=structure, created_by=user)
-    record.source_file.save(filename or "plan", ContentFile(data), save=False)
+    record.source_file.save(stored_name(filename), ContentFile(data), save=False)
     record.save()
     return record
 
@@ -103,7 +116,7 @@ def _start_ocr(*, committee, user, data: bytes, filename: str) -> PlanImport:
         raise ValidationError(exc.message_zh, code=exc.code) from None
     record = PlanImport(committee=committee, source_name=filename[:200], structure={}, created_by=user,
                         status=PlanImport.Status.READING, pages_total=total)
-    record.source_file.save(filename or "scan", ContentFile(data), save=False)
+    record.source_file.save(stored_name(filename), ContentFile(data), save=False)
     record.save()
     jobs.ocr_plan_import.delay(record.pk)
     return record

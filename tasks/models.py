@@ -1,5 +1,6 @@
 """Work plans, their section tree, numbered tasks and the units assigned to them."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -81,6 +82,14 @@ class WorkPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        from security.dates import check_date
+
+        try:
+            check_date(self.issued_on, label=_("印发日期"))
+        except ValidationError as exc:
+            raise ValidationError({"issued_on": exc.messages}) from None
 
     @property
     def period_label(self):
@@ -166,6 +175,12 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.ref}. {self.short_text}"
+
+    def clean(self):
+        if self.deadline is not None and self.plan_id:
+            from security.dates import check_plan_dates
+
+            check_plan_dates(self.plan, deadline=(self.deadline, _("完成时限")))
 
     @property
     def short_text(self):

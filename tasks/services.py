@@ -109,7 +109,11 @@ def create_plan_from_structure(
     start, end = meta.get("period_start"), meta.get("period_end")
     issued_on = meta.get("issued_on")
     if isinstance(issued_on, str):
-        issued_on = datetime.date.fromisoformat(issued_on)
+        try:
+            issued_on = datetime.date.fromisoformat(issued_on)
+        except ValueError:
+            raise ValidationError({"issued_on": [_("印发日期“%(value)s”不是有效日期，请写成 2021-03-15 的形式。")
+                                                 % {"value": issued_on[:20]}]}) from None
     if start is None:
         start = end or (issued_on.year if issued_on else datetime.date.today().year)
     end = end or start

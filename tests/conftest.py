@@ -2,6 +2,7 @@
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -120,7 +121,14 @@ def run_axe(page, name=None):
 
     A screenshot goes to test-artifacts/ so that a person can look at what was checked.
     """
-    page.add_script_tag(path=AXE)
+    # Served from the page's own origin (a Playwright route), so the site's Content-Security-Policy
+    # (script-src 'self') stays on while axe runs: an inline tag would be — rightly — refused.
+    parts = urlsplit(page.url)
+    url = f"{parts.scheme}://{parts.netloc}/__axe__.js"
+    if not getattr(page, "_axe_routed", False):
+        page.route(url, lambda route: route.fulfill(path=AXE, content_type="application/javascript"))
+        page._axe_routed = True
+    page.add_script_tag(url=url)
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"

@@ -1,5 +1,6 @@
 """Committees, their member units, the names units go by, and people's roles in them."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -147,6 +148,10 @@ class UnitRole(models.Model):
         OFFICE = "office", _("残工委办公室")
         LEADER = "leader", _("委员会领导（只读）")
         ADMIN = "admin", _("管理员")
+        # 三员分立 (等保 2.0): three administrators whose duties one account may never combine.
+        SYSTEM_ADMIN = "sysadmin", _("系统管理员")
+        SECURITY_ADMIN = "secadmin", _("安全管理员")
+        AUDIT_ADMIN = "auditor", _("审计管理员")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="unit_roles"
@@ -165,6 +170,23 @@ class UnitRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.role in DUTY_ROLES:  # enforced on every path (admin, shell, API), not only in forms
+            self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.role in DUTY_ROLES and self.user_id:
+            other = (UnitRole.objects.filter(user_id=self.user_id, role__in=DUTY_ROLES).exclude(role=self.role)
+                     .exclude(pk=self.pk).first())
+            if other is not None:
+                raise ValidationError({"role": [_(
+                    "三员分立：%(user)s已是%(other)s，不能再兼任%(role)s。系统管理员、安全管理员、审计管理员须由不同账号担任。") % {
+                    "user": self.user, "other": other.get_role_display(), "role": self.get_role_display()}]})
+
+
+DUTY_ROLES = {UnitRole.Role.SYSTEM_ADMIN, UnitRole.Role.SECURITY_ADMIN, UnitRole.Role.AUDIT_ADMIN}
 
 
 class ApiClient(models.Model):

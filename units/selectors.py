@@ -20,10 +20,12 @@ from django.db.models import Q
 
 from core.api.clients import CLIENT_ATTRIBUTE
 
-from .models import ApiClient, Committee, Unit, UnitAlias, UnitRole
+from .models import DUTY_ROLES, ApiClient, Committee, Unit, UnitAlias, UnitRole
 
 Role = UnitRole.Role
 COMMITTEE_WIDE_ROLES = {Role.OFFICE, Role.ADMIN, Role.LEADER}
+# The 三员 (system, security, audit administrators) reach no plan or report through their role.
+BUSINESS_ROLES = [r for r in Role.values if r not in DUTY_ROLES]
 
 
 @dataclass
@@ -60,7 +62,21 @@ class Access:
 
     @property
     def has_any_role(self):
-        return self.is_superuser or bool(self.unit_ids)
+        return self.is_superuser or bool(self.units_with(*BUSINESS_ROLES))
+
+    @property
+    def is_system_admin(self):
+        return self.is_superuser or bool(self.units_with(Role.SYSTEM_ADMIN))
+
+    @property
+    def is_security_admin(self):
+        """Sees log-in records, unlocks accounts, resets passwords (三员分立: not the audit administrator)."""
+        return bool(self.units_with(Role.SECURITY_ADMIN))
+
+    @property
+    def is_audit_admin(self):
+        """Reads and exports the audit trail, nothing else."""
+        return bool(self.units_with(Role.AUDIT_ADMIN))
 
 
 def descendant_committee_ids(committee_ids):
@@ -92,7 +108,7 @@ def access_for(user) -> Access:
     for role, unit_id, committee_id in rows:
         access.unit_ids.setdefault(role, set()).add(unit_id)
         access.committee_ids.setdefault(role, set()).add(committee_id)
-    own = access.committees_with(*Role.values)
+    own = access.committees_with(*BUSINESS_ROLES)
     wide = access.committees_with(*COMMITTEE_WIDE_ROLES)
     access.wide_committee_ids = wide | descendant_committee_ids(wide)
     access.readable_committee_ids = own | access.wide_committee_ids

@@ -3,7 +3,7 @@
 Every error leaves the API as ``{"detail": "<中文说明>", "code": "...", "errors": {field: [...]}}``
 so that calling systems handle all failures the same way.
 """
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -29,6 +29,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("找不到该对象，或您无权查看。"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("您没有执行该操作的权限。"))
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        exc = RequestTooLarge()
+    elif isinstance(exc, RecursionError):  # json.loads of a deeply nested body
+        exc = exceptions.ParseError(_("请求内容的嵌套层次过深，无法解析。请检查 JSON 格式。"))
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -58,7 +62,14 @@ def exception_handler(exc, context):
     return response
 
 
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("数据已被他人修改，请刷新后再试。")
     default_code = "conflict"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("请求内容过大，超过了系统允许的上限。请减少一次提交的数据量，文件请按上传接口的大小限制提交。")
+    default_code = "too_large"

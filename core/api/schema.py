@@ -11,7 +11,8 @@ ERROR_STATUSES = {
     "404": _("对象不存在，或不在您可访问的范围内"),
     "429": _("请求过于频繁，请按 Retry-After 头稍后再试"),
 }
-WRITE_ERROR_STATUSES = {"409": _("数据已被他人修改或状态已变化，请刷新后再试")}
+WRITE_ERROR_STATUSES = {"409": _("数据已被他人修改或状态已变化，请刷新后再试"),
+                        "413": _("请求内容过大，超过了系统允许的上限")}
 
 
 class ApiErrorSerializer(serializers.Serializer):

@@ -26,7 +26,9 @@ class ReportingRound(models.Model):
         YEAR = "year", _("年报")
         EXTRA = "extra", _("专项调度")
 
-    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.CASCADE, related_name="rounds")
+    # PROTECT: a plan that has reporting rounds (and so reports, history, refused edits) cannot be
+    # deleted, not even by a superuser in the admin; close it instead.
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("工作计划"), on_delete=models.PROTECT, related_name="rounds")
     period_kind = models.CharField(_("周期"), max_length=10, choices=PeriodKind.choices)
     period_label = models.CharField(_("期次"), max_length=40, help_text=_("如 2021年第一季度"))
     period_start = models.DateField(_("期间开始"))
@@ -49,6 +51,14 @@ class ReportingRound(models.Model):
 
     def __str__(self):
         return f"{self.plan.title} · {self.period_label}"
+
+    def clean(self):
+        if self.plan_id:
+            from security.dates import check_plan_dates
+
+            check_plan_dates(self.plan, period_start=(self.period_start, _("期间开始")),
+                             period_end=(self.period_end, _("期间结束")), opens_on=(self.opens_on, _("开始填报")),
+                             due_on=(self.due_on, _("截止日期")))
 
 
 class ProgressReport(models.Model):

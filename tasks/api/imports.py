@@ -4,6 +4,10 @@ The same service as the command and the web wizard (``tasks.importing``); the pr
 is the structure read out of the file (SCHEMA.md format) with every unit name resolved
 or listed with its closest candidates, and the doubtful targets named.
 """
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -13,6 +17,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.base import AuditMixin
+from security.dates import check_date
 from tasks import importing, selectors
 from tasks.models import WorkPlan
 from units.models import Committee
@@ -27,13 +32,37 @@ class PlanImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=T("计划文件：.txt、.docx/.doc/.wps、.xlsx/.xls/.et、.rtf、PDF（文字版或扫描件）、JPG/PNG/TIFF 扫描图片"))
 
 
+class PlanOverridesSerializer(serializers.Serializer):
+    """Corrections of the plan's metadata: each field typed and in range (a bad date is a 400, never a 500)."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    doc_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    issuer = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    period_start = serializers.IntegerField(min_value=1949, max_value=2100, required=False, allow_null=True)
+    period_end = serializers.IntegerField(min_value=1949, max_value=2100, required=False, allow_null=True)
+
+    def validate_issued_on(self, value):
+        try:
+            check_date(value, label=_("印发日期"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value.isoformat() if value else value
+
+    def validate(self, attrs):
+        start, end = attrs.get("period_start"), attrs.get("period_end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"period_end": [_("截止年度不能早于起始年度。")]})
+        return attrs
+
+
 class PlanImportConfirmSerializer(serializers.Serializer):
     unit_choices = serializers.DictField(
         child=serializers.CharField(), required=False, default=dict,
         help_text=T("无法识别的单位名称 → 本残工委单位的 id，或 \"new\" 新建单位，或 \"ignore\" 忽略（不是成员单位）；选定的对应关系记为别名"),
     )
-    plan = serializers.DictField(required=False, default=dict,
-                                 help_text=T("更正计划信息：title、doc_number、issued_on、period_start、period_end"))
+    plan = PlanOverridesSerializer(required=False, default=dict,
+                                   help_text=T("更正计划信息：title、doc_number、issuer、issued_on、period_start、period_end"))
     keep_targets = serializers.ListField(
         child=serializers.RegexField(r"^\d+:\d+$"), required=False, allow_null=True, default=None,
         help_text=T("要保存的目标，“任务序号:目标序号”（从0起）；省略则保存全部非存疑目标"),
@@ -68,6 +97,10 @@ class PlanImportViewSet(AuditMixin, mixins.CreateModelMixin, mixins.RetrieveMode
         upload = PlanImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
+        if file.size > settings.LUOSHI_MAX_UPLOAD_BYTES:  # checked before the file is read into memory
+            raise serializers.ValidationError({"file": [
+                _("文件过大（%(size)s），超过了 %(max)s 的上限。请删去图片等与任务无关的内容，或把计划拆成几部分分别导入。")
+                % {"size": filesizeformat(file.size), "max": filesizeformat(settings.LUOSHI_MAX_UPLOAD_BYTES)}]})
         record = importing.start_import(committee=upload.validated_data["committee"], user=request.user,
                                         data=file.read(), filename=file.name)
         self.audit_object = record

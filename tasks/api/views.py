@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.api.base import LuoshiReadOnlyViewSet, LuoshiViewSet
 from core.api.renderers import CsvRenderer, XlsxRenderer, file_renderers
+from security import audit
 from tasks import selectors, services
 from tasks.filtersets import SectionFilterSet, TaskFilterSet, WorkPlanFilterSet
 
@@ -72,6 +73,7 @@ class WorkPlanViewSet(LuoshiViewSet):
             renderer_classes=file_renderers(XlsxRenderer))
     def export_xlsx(self, request, pk=None):
         plan = self.get_object()
+        audit.record(audit.Kind.DOWNLOAD, request=request, obj=plan, what="plan_xlsx")
         return attachment(exports.plan_xlsx(plan), XLSX, f"{plan.title}.xlsx")
 
     @extend_schema(summary=T("导出计划的任务与目标（CSV）"), tags=[TAG_PLANS], filters=False,
@@ -80,6 +82,7 @@ class WorkPlanViewSet(LuoshiViewSet):
             renderer_classes=file_renderers(CsvRenderer))
     def export_csv(self, request, pk=None):
         plan = self.get_object()
+        audit.record(audit.Kind.DOWNLOAD, request=request, obj=plan, what="plan_csv")
         return attachment(exports.plan_csv(plan), "text/csv; charset=utf-8", f"{plan.title}.csv")
 
 

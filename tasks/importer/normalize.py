@@ -140,6 +140,10 @@ _TERMINAL = set("。！？；：…!?;:”’）)】》」』")
 _ENDS_WITH_UNITS_RE = re.compile(r"[（(](?:牵头|责任|负责|参加|参与|配合|主责)[^（()）]*(?:[（(][^（()）]*[）)][^（()）]*)*[）)]。?$")
 
 
+# the units clause that ends a paragraph is looked for in this many last characters
+_UNITS_TAIL = 2000
+
+
 def _ends_closed(text: str) -> bool:
     return bool(text) and text[-1] in _TERMINAL
 
@@ -178,12 +182,6 @@ def _needs_blank(left: str, right: str) -> bool:
     return _is_ascii_alnum(left) and _is_ascii_alnum(right) and not (left.isdigit() and right.isdigit())
 
 
-def _join(left: str, right: str) -> str:
-    if left and right and _needs_blank(left[-1], right[0]):
-        return f"{left} {right}"
-    return left + right
-
-
 def join_paragraphs(lines: list[str], wrapped: bool | None = None, marked_breaks: bool = False) -> list[str]:
     """Lines -> paragraphs, each compacted (blanks removed).
 
@@ -200,7 +198,12 @@ def join_paragraphs(lines: list[str], wrapped: bool | None = None, marked_breaks
         return [c for c in (compact(line) for line in lines) if c]
 
     width = _typical_width(lines)
+    # The current paragraph is kept as a list of parts and joined once it ends, and the
+    # units clause is looked for in its tail only: both keep the cost linear in the input
+    # (re-joining and re-scanning the whole growing paragraph per line was quadratic).
     paragraphs: list[str] = []
+    parts: list[str] = []
+    tail = ""
     closed = True
     starts_with_marker = False
     for raw in lines:
@@ -210,14 +213,21 @@ def join_paragraphs(lines: list[str], wrapped: bool | None = None, marked_breaks
             continue
         marker = match_marker(text)
         if closed or raw[:1].isspace() or marker is not None:
-            paragraphs.append(text)
+            if parts:
+                paragraphs.append("".join(parts))
+            parts = [text]
+            tail = text[-_UNITS_TAIL:]
             starts_with_marker = marker is not None
         else:
-            paragraphs[-1] = _join(paragraphs[-1], text)
+            sep = " " if _needs_blank(tail[-1], text[0]) else ""
+            parts.extend((sep, text))
+            tail = (tail + sep + text)[-_UNITS_TAIL:]
         short = display_width(raw) < 0.8 * width
         closed = (
             (short and _ends_closed(text) and not marked_breaks)
             or (starts_with_marker and display_width(raw) < 0.6 * width)
-            or bool(_ENDS_WITH_UNITS_RE.search(paragraphs[-1]))
+            or bool(_ENDS_WITH_UNITS_RE.search(tail))
         )
+    if parts:
+        paragraphs.append("".join(parts))
     return paragraphs

@@ -27,6 +27,10 @@ __all__ = ["read_docx", "read_xlsx"]
 
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 60
+# Merged ranges: a few hundred in a real task table; each range is filled cell by cell,
+# so their number and the cells they fill are capped before any work is done.
+MAX_MERGED_RANGES = 5_000
+MAX_MERGED_CELLS = 500_000
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
@@ -251,6 +255,8 @@ def _merged_ranges(data: bytes, sheet) -> list[tuple[int, int, int, int]]:
         return []
     ranges = []
     for m in _MERGE_RE.finditer(xml):
+        if len(ranges) >= MAX_MERGED_RANGES:
+            raise import_error("too_many_merges")
         min_col, min_row, max_col, max_row = range_boundaries(f"{m.group(1).decode()}:{m.group(2).decode()}")
         ranges.append((min_col, min_row, max_col, max_row))
     return ranges
@@ -267,9 +273,13 @@ def _sheet_rows(data: bytes, sheet) -> list[list[str]]:
     width = max((len(r) for r in rows), default=0)
     for row in rows:
         row.extend([""] * (width - len(row)))
+    filled = 0
     for min_col, min_row, max_col, max_row in _merged_ranges(data, sheet):
         if min_row > len(rows) or min_col > width:
             continue
+        filled += (min(max_row, len(rows)) - min_row + 1) * (min(max_col, width) - min_col + 1)
+        if filled > MAX_MERGED_CELLS:
+            raise import_error("too_many_merges")
         value = rows[min_row - 1][min_col - 1]
         for r in range(min_row - 1, min(max_row, len(rows))):
             for c in range(min_col - 1, min(max_col, width)):

@@ -24,7 +24,7 @@ from core import sniffing
 
 from .convert import convert_office, legacy_kind
 from .document import Document, Table, TextBlock
-from .errors import PlanImportError, import_error
+from .errors import MESSAGES, PlanImportError, import_error
 from .office import read_docx, read_xlsx
 from .pdf import read_pdf
 
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# Lines of text plus table rows. A 10 MB plan of 2,000 tasks has a few tens of thousands.
+MAX_PARAGRAPHS = 200_000
 
 
 def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -54,11 +56,20 @@ def read_document(data: bytes, filename: str = "", *, max_bytes: int = DEFAULT_M
     except Exception as exc:  # third-party readers raise anything on hostile input
         logger.exception("reading %r failed", filename)
         raise import_error("read_failed") from exc
+    _check_paragraphs(document)
     return document
 
 
 # codes of files that OCR can read
 OCR_CODES = ("image", "pdf_image_only")
+
+
+def _check_paragraphs(document: Document) -> None:
+    count = 0
+    for block in document.blocks:
+        count += len(block.lines) if isinstance(block, TextBlock) else len(block.rows)
+    if count > MAX_PARAGRAPHS:
+        raise import_error("too_many_paragraphs", MESSAGES["too_many_paragraphs"] % {"limit": f"{MAX_PARAGRAPHS:,}"})
 
 
 # --- dispatch ----------------------------------------------------------------

@@ -32,7 +32,8 @@ MAX_EXAMPLES = int(os.environ.get("LUOSHI_SCHEMATHESIS_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def test_schema_is_openapi_3_in_chinese(client):
+def test_schema_is_openapi_3_in_chinese(client, world):
+    client.force_login(world.users["lead_reporter"])
     response = client.get("/api/schema/")
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
@@ -49,15 +50,43 @@ def test_schema_is_openapi_3_in_chinese(client):
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
-def test_docs_are_served_without_any_cdn(client, url):
+def test_docs_are_served_without_any_cdn_or_inline_script(client, world, url):
+    client.force_login(world.users["lead_reporter"])
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'lang="zh-hans"' in html
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert assets and all(a.startswith("/static/") for a in assets), assets
+    local = [a for a in assets if not a.startswith("/api/docs/?script")]
+    assert local and all(a.startswith("/static/") for a in local), assets
     assert "googleapis" not in html and "cdn" not in html.lower()
-    assert '"validatorUrl": null' in html or url.endswith("redoc/")
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None  # CSP script-src 'self': no inline script
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "img-src 'self'" in response["Content-Security-Policy"]  # Redoc's CDN logo is blocked
+    if url == "/api/docs/":
+        script = client.get(re.search(r'src="(/api/docs/\?script[^"]*)"', html).group(1).replace("&amp;", "&"))
+        assert script.status_code == 200 and '"validatorUrl": null' in script.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_schema_and_docs_are_not_for_anonymous_visitors(client, url):
+    response = client.get(url)
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_schema_is_served_to_an_api_client(world):
+    from rest_framework.test import APIClient
+
+    from units import services as unit_services
+    from units.models import ApiClient
+
+    api_client = unit_services.create_api_client(name="系统", committee=world.committee,
+                                                 access=ApiClient.AccessLevel.READ_ONLY)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {unit_services.issue_api_token(client=api_client)[1]}")
+    assert client.get("/api/schema/").status_code == 200
 
 
 def test_docs_assets_exist_locally():

@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from reports import services
-from reports.models import Notification, ProgressReport, RefusedEdit, TargetValue
+from reports.models import (
+    DeadlineExtension,
+    Notification,
+    ProgressReport,
+    RefusedEdit,
+    ReportingRound,
+    TargetValue,
+)
 from tasks.models import Assignment
 from tests import factories as f
 
@@ -60,10 +67,12 @@ def test_my_tasks_lists_what_waits_for_the_approver(client, world, flow):
 
 
 def test_my_tasks_ignores_closed_and_future_rounds(client, world):
-    future = services.create_round(
+    # Stored directly: the services refuse dates beyond the plan's period + 2 years (security/dates.py).
+    future = ReportingRound.objects.create(
         plan=world.plan, period_kind="quarter", period_label="2099年第一季度", period_start="2099-01-01",
         period_end="2099-03-31", opens_on="2099-01-01", due_on="2099-04-10",
     )
+    services.ensure_report_slots(future)
     world.round.closed = True
     world.round.save()
     html = login(client, world, "lead_reporter").get(reverse("my-tasks")).content.decode()
@@ -299,8 +308,9 @@ def test_report_page_query_count(client, world, flow, django_assert_max_num_quer
 
 
 def test_overdue_uses_the_units_extension(client, world):
-    services.extend_deadline(round=world.round, user=world.users["office"], unit=world.lead_unit,
-                             due_on=datetime.date(2099, 1, 1), reason="特殊情况")
+    # Stored directly: the service refuses dates beyond the plan's period + 2 years, and today is past 2023.
+    DeadlineExtension.objects.create(round=world.round, unit=world.lead_unit, due_on=datetime.date(2099, 1, 1),
+                                     reason="特殊情况", granted_by=world.users["office"])
     html = login(client, world, "lead_reporter").get(reverse("my-tasks")).content.decode()
     assert "2099-01-01" in html and "status-overdue" not in html
 

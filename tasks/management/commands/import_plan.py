@@ -1,13 +1,22 @@
 """manage.py import_plan PATH --committee CODE [--dry-run] [--json] [--map 名称=单位代码] [--create-units]"""
 import json
+import signal
+import threading
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks import importing
 from tasks.models import WorkPlan
 from units.models import Committee, Unit
+
+DEFAULT_TIME_LIMIT = 300
+
+
+class ImportTimeout(Exception):
+    """Raised by the alarm when the import takes longer than ``--time-limit``."""
 
 
 class Command(BaseCommand):
@@ -22,11 +31,35 @@ class Command(BaseCommand):
                             help="把文件中无法识别的单位名称对应到已有单位（会记为别名），可重复")
         parser.add_argument("--create-units", action="store_true", help="为无法识别的单位名称新建单位")
         parser.add_argument("--publish", action="store_true", help="导入后直接发布（默认草稿）")
+        parser.add_argument("--time-limit", type=int, default=DEFAULT_TIME_LIMIT, metavar="秒",
+                            help=f"超过这么多秒仍未完成就放弃，不写入任何内容（默认 {DEFAULT_TIME_LIMIT}；0 表示不限）")
+
+    def execute(self, *args, **options):
+        limit = options.get("time_limit") or 0
+        if limit <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+            return super().execute(*args, **options)
+
+        def out_of_time(signum, frame):
+            raise ImportTimeout
+
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return super().execute(*args, **options)
+        except ImportTimeout:
+            raise CommandError(f"导入超过 {limit} 秒仍未完成，已放弃，未写入任何内容。请检查文件是否确为工作计划，"
+                               "或用 --time-limit 放宽时限。") from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
     def handle(self, *args, path, committee, dry_run, json: bool, map, create_units, publish, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"找不到文件：{path}")
+        if file.stat().st_size > settings.LUOSHI_MAX_UPLOAD_BYTES:  # before reading it into memory
+            raise CommandError(f"文件过大（{file.stat().st_size / 1048576:.1f} MB），超过了 "
+                               f"{settings.LUOSHI_MAX_UPLOAD_BYTES / 1048576:.0f} MB 的上限（LUOSHI_MAX_UPLOAD_BYTES）。")
         data = file.read_bytes()
         try:
             structure = importing.read_plan_file(data=data, filename=file.name, ocr=True)
@@ -55,6 +88,9 @@ class Command(BaseCommand):
                 record=record, user=None, unit_choices=choices,
                 status=WorkPlan.Status.PUBLISHED if publish else WorkPlan.Status.DRAFT,
             )
+        except ImportTimeout:
+            importing.discard_import(record=record, user=None)
+            raise
         except ValidationError as exc:
             importing.discard_import(record=record, user=None)
             raise CommandError("导入失败，未写入任何内容：" + "；".join(exc.messages)) from None
