@@ -63,9 +63,20 @@ def load_demo(stdout=None) -> bool:
         plan = _load_plan(committee, people["office"])
     _load_reports(plan, people)
     _date_the_workflow(plan)
+    _publish_bulletin(plan, people["office"])
     _load_scoring()
     _load_five_year_plan()
     return True
+
+
+def _publish_bulletin(plan, office):
+    """The second quarter is closed and its 调度通报 published to the member units."""
+    from rollups import services as rollup_services
+
+    rnd = plan.rounds.get(period_label=ROUNDS[0][0])
+    services.close_round(round=rnd, user=office)
+    bulletin = rollup_services.draft_bulletin(round=rnd, user=office)
+    rollup_services.publish_bulletin(bulletin=bulletin, user=office, link=f"/reports/rounds/{rnd.pk}/bulletin/")
 
 
 SCORING_ITEMS = [  # the demo's 考核办法: "按时报送 6分；缺报1次扣1分，迟报1次扣0.5分" and the rest
@@ -196,7 +207,8 @@ def _fill(report, people, code, quarter_index, finish=True):
     )
     report = services.save_draft(
         report=report, user=reporter, version=report.version, progress=progress,
-        problems="基层工作力量不足，部分市县进度不均衡。" if quarter_index else "",
+        problems="基层工作力量不足，部分市县进度不均衡。" if quarter_index else
+        ("上半年部分资金尚未下达，项目集中在下半年实施。" if figures else ""),
         next_steps="加强督导调度，确保年底前全面完成任务。", figures=figures,
     )
     report = services.submit(report=report, user=reporter)

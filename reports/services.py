@@ -41,6 +41,18 @@ from .models import (
 logger = logging.getLogger(__name__)
 Status = ProgressReport.Status
 EDITABLE = selectors.EDITABLE
+# "Explain if red": checks that take a report about to be submitted and return, for each target its figures
+# leave below 序时进度, a message saying so — then 存在问题 must be filled in. The roll-up app registers its
+# check here (it knows the curves; this app sits below it and cannot ask it directly).
+EXPLANATION_CHECKS: list = []
+
+
+def explanation_needed(report) -> list[str]:
+    """The messages of the registered checks for ``report`` (empty when nothing lags)."""
+    messages = []
+    for check in EXPLANATION_CHECKS:
+        messages.extend(check(report))
+    return messages
 FIGURE_CEILING = Decimal("1e12")
 
 
@@ -279,6 +291,11 @@ def submit(*, report, user) -> ProgressReport:
         raise ValidationError(_("该报告已提交，不能重复提交。"), code="not_editable")
     if not report.progress.strip():
         raise ValidationError({"progress": [_("请填写“进展情况”后再提交。")]})
+    if not report.problems.strip():
+        lagging = explanation_needed(report)
+        if lagging:
+            raise ValidationError({"problems": [
+                *lagging, _("本期数据低于序时进度，请在“存在问题”中说明原因后再提交。")]}, code="explain")
     now = timezone.now()
     # Separation of duties: an approver who submits their own report needs another approver;
     # if there is none, the report goes straight to the office.

@@ -9,4 +9,8 @@ class RollupsConfig(AppConfig):
     verbose_name = _("汇总与年度总结")
 
     def ready(self):
-        from . import receivers  # noqa: F401 — queue roll-ups when reports change
+        from reports import services as report_services
+
+        from . import pace, receivers  # noqa: F401 — queue roll-ups when reports change
+        if pace.explanation_messages not in report_services.EXPLANATION_CHECKS:
+            report_services.EXPLANATION_CHECKS.append(pace.explanation_messages)

@@ -89,6 +89,7 @@ class PlanInfo:
     parent_id: int | None
     start: datetime.date
     end: datetime.date
+    tolerance: Decimal = Decimal(0)  # how far below 序时进度 a target may be before it is 进度滞后
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,10 +111,12 @@ class TargetRow(NamedTuple):
     measure_unit: str
     indicator: str
     parent_task_id: int | None  # the task of the plan above that this target's task derives from
+    pace_weights: list  # per-period weights of its 序时进度 curve (empty: linear)
 
     @property
     def terms(self) -> rules.TargetTerms:
-        return rules.TargetTerms(self.value, self.comparator, self.per_unit, self.measure_unit)
+        return rules.TargetTerms(self.value, self.comparator, self.per_unit, self.measure_unit,
+                                 rules.clean_weights(self.pace_weights))
 
 
 class ReportStats(NamedTuple):
@@ -201,7 +204,7 @@ class _Pass:
         self.targets, self.allocations = {}, []
         for target_id, *columns, unit_id, committee_id, share in targets.values_list(
             "id", "task_id", "task__plan_id", "value", "comparator", "per_unit", "ambiguous", "measure_unit",
-            "indicator", "task__parent_id", "allocations__unit_id", "allocations__committee_id", "allocations__value",
+            "indicator", "task__parent_id", "pace_weights", "allocations__unit_id", "allocations__committee_id", "allocations__value",
         ).order_by():
             if target_id not in self.targets:
                 self.targets[target_id] = TargetRow(target_id, *columns)
@@ -311,7 +314,7 @@ class _Pass:
             outcome = rules.target_outcome(
                 t.terms, plan.start, plan.end, own.get(target_id, {}), committee_figures=committee_figures,
                 unit_shares=unit_shares.get(target_id), committee_shares=committee_shares.get(target_id),
-                assigned=self.assigned.get(t.task_id, ()), iso=iso)
+                assigned=self.assigned.get(t.task_id, ()), iso=iso, tolerance=plan.tolerance)
             results[target_id] = TargetResult(target_id, t.task_id, t.plan_id, t.ambiguous, outcome)
             return results[target_id]
 
@@ -417,6 +420,7 @@ class StoredTarget(NamedTuple):
     status: str
     as_of: datetime.date | None
     contributors: list
+    expected: Decimal | None
 
 
 class StoredTask(NamedTuple):
@@ -513,7 +517,7 @@ def _write_rows(year, generations, now, pass_: _Pass):
     existing = _existing(year, list(pass_.plans), pass_.scope, list(pass_.targets) if pass_.scope else ())
     targets = [
         StoredTarget(r.plan_id, r.target_id, r.task_id, o.reached, o.ratio, o.projection,
-                     STORED_TARGET_STATUS[o.status], o.as_of, o.contributors)
+                     STORED_TARGET_STATUS[o.status], o.as_of, o.contributors, o.expected)
         for r in pass_.target_results.values() for o in (r.outcome,)
     ]
     written = _sync(TargetRollup, StoredTarget, existing[TargetRollup], targets, year, generations, now)
@@ -649,13 +653,13 @@ def _committee_rollups(year, committee_ids, now):
 
 # ---------------------------------------------------------------- entry points
 
-PLAN_COLUMNS = ("id", "committee_id", "parent_id", "period_start", "period_end")
+PLAN_COLUMNS = ("id", "committee_id", "parent_id", "period_start", "period_end", "pace_tolerance")
 
 
 def _plan_infos(qs):
     return {
-        pid: PlanInfo(pid, committee_id, parent_id, *rules.plan_period(start, end))
-        for pid, committee_id, parent_id, start, end in qs.values_list(*PLAN_COLUMNS).order_by()
+        pid: PlanInfo(pid, committee_id, parent_id, *rules.plan_period(start, end), tolerance or Decimal(0))
+        for pid, committee_id, parent_id, start, end, tolerance in qs.values_list(*PLAN_COLUMNS).order_by()
     }
 
 
@@ -731,7 +735,7 @@ def recompute_plan(plan_id: int, year: int | None = None) -> dict:
     if not plan.period_start <= year <= plan.period_end:
         return {"plans": 0, "year": year}
     start, end = rules.plan_period(plan.period_start, plan.period_end)
-    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, start, end)
+    info = PlanInfo(plan.pk, plan.committee_id, plan.parent_id, start, end, plan.pace_tolerance)
     return _full({plan.pk: info}, year, ancestry=_covering(_ancestry(info), year))
 
 
@@ -822,8 +826,8 @@ def recompute_for_report(report_id: int) -> dict:
              .first())
     if found is None:
         return {"plans": 0}
-    period_end, task_id, unit_id, plan_id, committee_id, parent_id, start, end = found
-    plan = PlanInfo(plan_id, committee_id, parent_id, *rules.plan_period(start, end))
+    period_end, task_id, unit_id, plan_id, committee_id, parent_id, start, end, tolerance = found
+    plan = PlanInfo(plan_id, committee_id, parent_id, *rules.plan_period(start, end), tolerance)
     ancestry = _ancestry(plan)
     first_year = min(max(period_end.year, start), end)
     with transaction.atomic():

@@ -134,6 +134,8 @@ class TargetRollup(_RollupRow):
     projection = models.DecimalField(_("预计年底完成率"), null=True, blank=True, **RATIO)
     status = models.CharField(_("状态"), max_length=12, choices=TargetStatus.choices, default=TargetStatus.NO_DATA)
     as_of = models.DateField(_("数据截至"), null=True, blank=True)
+    expected = models.DecimalField(_("序时进度"), null=True, blank=True, **RATIO,
+                                   help_text=_("数据截至之日按进度曲线应完成的比例"))
     contributors = models.JSONField(
         _("各单位完成情况"), default=list, blank=True,
         help_text=_("[[类型 u/c, 单位或下级残工委id, 最新已采纳数, 分解值, 数据截至, 是否计入], …]"),
@@ -335,4 +337,5 @@ class SummaryFile(models.Model):
         return bool(self.file) and self.generated_at is not None
 
 
+from .models_bulletin import Bulletin  # noqa: E402,F401  调度通报
 from .models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme, TargetWeight  # noqa: E402,F401  考核

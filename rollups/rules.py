@@ -17,8 +17,14 @@ calls these rules and stores what they return.
 * **projection** of attainment at the end of the plan period from the pace so far:
   ratio ÷ share of the period elapsed at the latest counted period end (percentages are
   levels, not cumulative, so their projection is the ratio itself).
-* **status** of a target: reached; on track (projection ≥ 1); behind (≥ ``BEHIND_FROM``);
-  at risk; no data (no counted figure). "不超过" targets: at risk once the ceiling is
+* **序时进度** (expected progress) of a target at a day: the share of its plan period elapsed
+  (linear, the default) or, when the office set per-period weights for the target (e.g. 1,1,1,3
+  for 就业 figures that come in Q4), the weights of the periods elapsed ÷ all the weights, the
+  current period counted pro rata by days (``expected_share``).
+* **status** of a target: reached; on track when its ratio is at most the plan's tolerance below
+  序时进度 at the latest counted period end; otherwise 进度滞后 (lagging): behind (yellow) while
+  ratio ÷ 序时进度 ≥ ``BEHIND_FROM``, at risk (red) below — so a red target turns yellow, then
+  green, as soon as its shortfall is made up (``pace_status``); no data (no counted figure). "不超过" targets: at risk once the ceiling is
   exceeded, reached when the final period is in and the ceiling held, otherwise on track
   or behind by projection.
 * **task**: not started (nothing accepted), done (every target reached; without targets:
@@ -80,6 +86,7 @@ class TargetTerms(NamedTuple):
     comparator: str = AT_LEAST
     per_unit: bool = False  # every unit (or every holder of a share) must reach the whole value
     measure_unit: str = ""
+    weights: tuple = ()  # per-period weights of the 序时进度 curve (empty: linear over the plan period)
 
     @property
     def ceiling(self):
@@ -101,6 +108,7 @@ class TargetOutcome:
     as_of: datetime.date | None
     contributors: list
     ceiling: bool = False  # a "不超过" target: its ratio is the share of the ceiling used, not progress
+    expected: Decimal | None = None  # 序时进度 at ``as_of`` (rounded), none without data
 
     @property
     def has_data(self):
@@ -161,6 +169,71 @@ def elapsed_share(start, end, as_of):
     total = (end - start).days + 1
     done = (min(max(as_of, start), end) - start).days + 1
     return Decimal(done) / Decimal(total)
+
+
+def _month_start(start, months):
+    """The first day of the month ``months`` months after ``start``'s month."""
+    index = start.month - 1 + months
+    return datetime.date(start.year + index // 12, index % 12 + 1, 1)
+
+
+def clean_weights(raw) -> tuple:
+    """Per-period weights as Decimals: () (linear) for none, an empty list, or weights that are not all
+    numbers ≥ 0 with a positive sum."""
+    if not raw:
+        return ()
+    try:
+        weights = tuple(Decimal(str(w)) for w in raw)
+    except (ArithmeticError, ValueError, TypeError):
+        return ()
+    if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
+        return ()
+    return weights
+
+
+def expected_share(start, end, as_of, weights=()):
+    """序时进度: the share of a target expected done at the end of day ``as_of`` in the period [start, end].
+
+    Linear (the share of days elapsed) without ``weights``; with n weights the period (whole months
+    from ``start``, the first of a month) is cut into n equal runs of months — 4 weights over one year
+    are the quarters — and the expected share is the weights of the runs elapsed, the current run
+    counted pro rata by days, ÷ the sum of the weights.
+    """
+    weights = clean_weights(weights)
+    if not weights:
+        return elapsed_share(start, end, as_of)
+    n, total = len(weights), sum(weights)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months < n or start.day != 1:
+        return elapsed_share(start, end, as_of)
+    done = ZERO
+    for i, weight in enumerate(weights):
+        run_start = _month_start(start, months * i // n)
+        run_end = end if i == n - 1 else _month_start(start, months * (i + 1) // n) - datetime.timedelta(days=1)
+        if as_of >= run_end:
+            done += weight
+        else:
+            if as_of >= run_start:
+                done += weight * elapsed_share(run_start, run_end, as_of)
+            break
+    return done / total
+
+
+def is_lagging(ratio, expected, tolerance=ZERO):
+    """进度滞后: below 序时进度 by more than ``tolerance`` (a share, e.g. 0.05 for 5 points) and not reached."""
+    return ratio < ONE and ratio < expected - tolerance
+
+
+def pace_status(ratio, expected, tolerance=ZERO):
+    """Status of a target to reach from its ratio and its 序时进度: reached; on track unless lagging;
+    lagging is behind (yellow) while ratio ÷ 序时进度 ≥ ``BEHIND_FROM``, else at risk (red)."""
+    if ratio >= ONE:
+        return TargetState.REACHED
+    if not is_lagging(ratio, expected, tolerance):
+        return TargetState.ON_TRACK
+    if expected and ratio / expected >= BEHIND_FROM:
+        return TargetState.BEHIND
+    return TargetState.AT_RISK
 
 
 # ---------------------------------------------------------------- renamed units
@@ -285,12 +358,14 @@ def target_outcome(terms: TargetTerms, start: datetime.date, end: datetime.date,
                    unit_shares: Mapping[int, Decimal] | None = None,
                    committee_shares: Mapping[int, Decimal] | None = None,
                    assigned: Collection[int] = (),
-                   iso: Callable[[datetime.date | None], str | None] = None) -> TargetOutcome:
+                   iso: Callable[[datetime.date | None], str | None] = None,
+                   tolerance: Decimal = ZERO) -> TargetOutcome:
     """What a target of a plan running from ``start`` to ``end`` has reached.
 
     ``own``: each current unit's latest figure; ``committee_figures``: the figures of the lower
     committees holding a share; ``unit_shares``/``committee_shares``: the allocations (current units);
-    ``assigned``: the task's current units; ``iso`` formats a day (the engine passes a cached one).
+    ``assigned``: the task's current units; ``iso`` formats a day (the engine passes a cached one);
+    ``tolerance``: how far below 序时进度 (a share) a target may be before it is 进度滞后.
     """
     committee_figures = committee_figures or {}
     iso = iso or iso_day
@@ -328,17 +403,19 @@ def target_outcome(terms: TargetTerms, start: datetime.date, end: datetime.date,
     ceiling = terms.ceiling
     if not counted_any:
         return TargetOutcome(reached, None, None, TargetState.NO_DATA, None, contributors, ceiling)
-    elapsed = ONE if terms.percent else elapsed_share(start, end, as_of)
+    elapsed = ONE if terms.percent else expected_share(start, end, as_of, terms.weights)
+    expected = rounded_ratio(elapsed)
     if ceiling:
-        ratio, projection, status = ceiling_attainment(reached, terms.value, elapsed, as_of >= end)
-        return TargetOutcome(reached, ratio, projection, status, as_of, contributors, ceiling)
+        ratio, projection, status = ceiling_attainment(reached, terms.value, elapsed or ONE, as_of >= end)
+        return TargetOutcome(reached, ratio, projection, status, as_of, contributors, ceiling, expected)
     if holders is not None:
         ratio = capped / share_total if share_total else ONE
     else:
         ratio = reached / terms.value if terms.value else ONE
-    projection = ratio / elapsed
-    return TargetOutcome(reached, rounded_ratio(ratio), rounded_ratio(projection), progress_status(ratio, projection),
-                         as_of, contributors, ceiling)
+    projection = ratio / elapsed if elapsed else (ONE if ratio else ZERO)
+    status = pace_status(ratio, elapsed, tolerance)
+    return TargetOutcome(reached, rounded_ratio(ratio), rounded_ratio(projection), status, as_of, contributors,
+                         ceiling, expected)
 
 
 # ---------------------------------------------------------------- tasks

@@ -17,7 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.formatting import percent_text
+from reports.models import ProgressReport
 from targets.models import Target
+from targets.selectors import revision_text, revisions_for_plans
 from tasks.models import Assignment, Section, Task, WorkPlan
 from tasks.selectors import visible_plans
 from units.models import Committee, Unit
@@ -83,6 +85,14 @@ class TaskLine:
     task: Task
     rollup: TaskRollup | None
     targets: list = field(default_factory=list)  # [TargetLine]
+    notes: list = field(default_factory=list)  # [(unit name, 存在问题)] of the units' latest reports this year
+
+    @property
+    def explanation(self):
+        """The units' explanations (存在问题) shown beside a yellow or red light."""
+        if self.light not in (Light.YELLOW, Light.RED) or not self.notes:
+            return ""
+        return "；".join(f"{name}：{text}" for name, text in self.notes)
 
     @property
     def status(self):
@@ -104,12 +114,76 @@ class TaskLine:
     def projection_percent(self):
         return percent_text(self.rollup.projection if self.rollup else None)
 
+    @property
+    def reason(self):
+        """One line saying why the light is what it is (the worst target's reason, or the reports)."""
+        counted = [t for t in self.targets if not t.target.ambiguous]
+        if counted:
+            worst = max(counted, key=_severity)
+            text = worst.reason
+            return f"{worst.target.indicator}：{text}" if len(counted) > 1 else text
+        rollup = self.rollup
+        if not rollup or rollup.status == TaskStatus.NOT_STARTED:
+            return _("尚无已采纳的报告")
+        return _("%(reported)s / %(assigned)s 个责任单位已有采纳的报告") % {
+            "reported": rollup.units_reported, "assigned": rollup.units_assigned}
+
+
+# how bad a target's status is, to pick the one that explains a task's light
+TARGET_SEVERITY = {TargetStatus.REACHED: 0, TargetStatus.ON_TRACK: 1, TargetStatus.NO_DATA: 2,
+                   TargetStatus.BEHIND: 3, TargetStatus.AT_RISK: 4}
+
+
+def _severity(line):
+    """Sort key of a target line: the worse status first, then the lower ratio."""
+    ratio = line.rollup.ratio if line.rollup and line.rollup.ratio is not None else Decimal(0)
+    return TARGET_SEVERITY.get(line.status, 0), -ratio
+
+
+def pace_percent(ratio):
+    """A ratio as short percent text for reasons: 0.62 → "62%", 0.7479 → "74.8%"."""
+    text = percent_text(ratio)
+    return text.replace(".0%", "%") if text else text
+
+
+def target_reason(status, ratio, expected, ceiling=False):
+    """The one-line reason of a target's light, e.g. "目标完成率 62%，低于序时进度 75%"."""
+    if status == TargetStatus.NO_DATA or ratio is None:
+        return _("暂无已采纳的数据")
+    values = {"ratio": pace_percent(ratio), "expected": pace_percent(expected)}
+    if ceiling:
+        if status == TargetStatus.AT_RISK:
+            return _("已用上限 %(ratio)s，已超出上限") % values
+        return _("已用上限 %(ratio)s") % values
+    if status == TargetStatus.REACHED:
+        return _("目标完成率 %(ratio)s，已达成") % values
+    if expected is None:
+        return _("目标完成率 %(ratio)s") % values
+    if ratio < expected:
+        if status == TargetStatus.ON_TRACK:
+            return _("目标完成率 %(ratio)s，略低于序时进度 %(expected)s（在容差内）") % values
+        return _("目标完成率 %(ratio)s，低于序时进度 %(expected)s") % values
+    return _("目标完成率 %(ratio)s，达到序时进度 %(expected)s") % values
+
 
 @dataclass
 class TargetLine:
     target: Target
     rollup: TargetRollup | None
     contributors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # the task's units' explanations, as on its TaskLine
+    revisions: list = field(default_factory=list)  # PlanChange rows: the target revised after publishing
+
+    @property
+    def revision_text(self):
+        """"调整：目标值 5000 → 5600（2026-11-30，原因：…）", or "" for a target never revised."""
+        return revision_text(self.revisions)
+
+    @property
+    def explanation(self):
+        if self.status not in (TargetStatus.BEHIND, TargetStatus.AT_RISK) or not self.notes:
+            return ""
+        return "；".join(f"{name}：{text}" for name, text in self.notes)
 
     @property
     def status(self):
@@ -137,6 +211,27 @@ class TargetLine:
     @property
     def projection_percent(self):
         return percent_text(self.rollup.projection if self.rollup else None)
+
+    @property
+    def expected_percent(self):
+        return percent_text(self.rollup.expected if self.rollup else None)
+
+    @property
+    def light(self):
+        return LIGHT_OF_STATUS[TARGET_TASK_STATUS[self.status]]
+
+    @property
+    def reason(self):
+        rollup = self.rollup
+        if rollup is None:
+            return target_reason(TargetStatus.NO_DATA, None, None)
+        return target_reason(rollup.status, rollup.ratio, rollup.expected,
+                             self.target.comparator == Target.Comparator.AT_MOST)
+
+
+TARGET_TASK_STATUS = {TargetStatus.NO_DATA: TaskStatus.NOT_STARTED, TargetStatus.ON_TRACK: TaskStatus.ON_TRACK,
+                      TargetStatus.BEHIND: TaskStatus.BEHIND, TargetStatus.AT_RISK: TaskStatus.AT_RISK,
+                      TargetStatus.REACHED: TaskStatus.DONE}
 
 
 @dataclass
@@ -206,20 +301,38 @@ def load_rollup(plans, year) -> PlanRollup:
     committee_ids = {p.committee_id for p in plans}
     committees = dict(Committee.objects.values_list("id", "name"))
     unit_names = dict(Unit.objects.filter(committee_id__in=committee_ids).values_list("id", "short_name"))
+    revisions = revisions_for_plans(plan_ids)
     targets = defaultdict(list)
     for target in Target.objects.filter(task__plan_id__in=plan_ids).order_by("task_id", "order", "pk"):
         rollup = target_rollups.get(target.pk)
         contributors = rollup.contributor_list(unit_names, committees) if rollup else []
-        targets[target.task_id].append(TargetLine(target, rollup, contributors))
+        targets[target.task_id].append(TargetLine(target, rollup, contributors,
+                                                  revisions=revisions.get(target.pk, [])))
     position = {pid: i for i, pid in enumerate(plan_ids)}
     tasks.sort(key=lambda t: (position[t.plan_id], t.order, t.pk))
-    lines = [TaskLine(task, task_rollups.get(task.pk), targets.get(task.pk, [])) for task in tasks]
+    notes = explanations(plan_ids, year, unit_names)
+    lines = [TaskLine(task, task_rollups.get(task.pk), targets.get(task.pk, []), notes.get(task.pk, []))
+             for task in tasks]
     for line in lines:
         for t in line.targets:
             t.target.task = line.task  # already loaded: no query per target
+            t.notes = line.notes
     units = list(UnitRollup.objects.filter(plan_id__in=plan_ids, year=year).select_related("unit"))
     units.sort(key=lambda u: (position[u.plan_id], u.unit.order, u.unit.short_name))
     return PlanRollup(list(plans), year, runs, sections, lines, units, committees, unit_names)
+
+
+def explanations(plan_ids, year, unit_names) -> dict:
+    """{task: [(unit name, 存在问题)]}: each unit's latest submitted explanation on the task in ``year``
+    (lead units first, as their reports are read first) — one query."""
+    latest = defaultdict(dict)
+    rows = (ProgressReport.objects.filter(round__plan_id__in=plan_ids, round__period_end__year=year)
+            .exclude(status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]).exclude(problems="")
+            .order_by("round__period_end", "pk").values_list("task_id", "unit_id", "problems"))
+    for task_id, unit_id, text in rows:
+        latest[task_id][unit_id] = text.strip().rstrip("。；;")
+    return {task_id: [(unit_names.get(unit_id, ""), text) for unit_id, text in by_unit.items() if text]
+            for task_id, by_unit in latest.items()}
 
 
 def committee_rollups(plan, year, plan_ids):

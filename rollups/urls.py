@@ -11,6 +11,8 @@ urlpatterns = [
     path("summary/plans/<int:pk>/", views.summary_page, name="plan-summary"),
     path("summary/plans/<int:pk>/generate/", views.summary_generate, name="plan-summary-generate"),
     path("summary/files/<int:pk>/download/", views.summary_download, name="summary-download"),
+    path("rounds/<int:round_pk>/bulletin/", views.bulletin_page, name="round-bulletin"),
+    path("rounds/<int:round_pk>/bulletin/docx/", views.bulletin_docx, name="round-bulletin-docx"),
     path("scoring/", include("rollups.scoring.urls")),  # 考核
     path("fyp/", include("rollups.evaluation.urls")),  # 五年规划主要指标与评估
 ]

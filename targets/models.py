@@ -33,6 +33,10 @@ class Target(models.Model):
         "PlanIndicator", verbose_name=_("服务的规划主要指标"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="targets", help_text=_("本目标服务的五年规划主要指标（年度计划目标 → 规划指标）"),
     )
+    pace_weights = models.JSONField(
+        _("序时进度权重"), default=list, blank=True,
+        help_text=_("各期权重，如 [1, 1, 1, 3] 表示四季度集中完成；留空为按时间均匀推进"),
+    )
 
     class Meta:
         verbose_name = _("量化目标")

@@ -1,6 +1,9 @@
 """Work plans, their section tree, numbered tasks and the units assigned to them."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -47,6 +50,11 @@ class WorkPlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="derived_plans",
         help_text=_("本计划据以制定的上级残工委计划"),
+    )
+    pace_tolerance = models.DecimalField(
+        _("序时进度容差"), max_digits=5, decimal_places=4, default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("目标完成率低于序时进度超过此值（如 0.05 即 5 个百分点）才算进度滞后"),
     )
     source_file = models.FileField(_("原始文件"), upload_to="plans/%Y/", blank=True)
     source_name = models.CharField(_("原始文件名"), max_length=200, blank=True)

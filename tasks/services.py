@@ -587,7 +587,7 @@ def move_task(*, task, user, direction: str, reason: str = "") -> Task:
     if direction not in ("up", "down") or not 0 <= j < len(tasks):
         raise ValidationError(_("该任务已在本章节最前或最后，不能再移动。"))
     orders = sorted(t.order for t in tasks)
-    if len(set(orders)) != len(orders):  # repair duplicates so that swapping means something
+    if len(set(orders)) != len(orders):  # equal orders: renumber, so that swapping means something
         base = orders[0]
         orders = list(range(base, base + len(tasks)))
     tasks[i], tasks[j] = tasks[j], tasks[i]

@@ -16,8 +16,11 @@ SERVER = {"host": os.environ.get("PGHOST", "127.0.0.1"), "user": os.environ.get(
 
 
 def _run(*args, env=None):
+    # The script prefers DATABASE_URL (the suite's own database when it runs on PostgreSQL):
+    # this test names its databases through the libpq variables only.
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PGHOST": SERVER["host"], "PGUSER": SERVER["user"], **(env or {})})
+                          env={**base, "PGHOST": SERVER["host"], "PGUSER": SERVER["user"], **(env or {})})
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

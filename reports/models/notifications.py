@@ -21,6 +21,7 @@ class Notification(models.Model):
         RETURNED = "returned", _("已退回")
         ACCEPTED = "accepted", _("已采纳")
         ROUND_OPENED = "round_opened", _("填报开始")
+        BULLETIN = "bulletin", _("调度通报")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="luoshi_notifications"

@@ -58,7 +58,7 @@ class ItemScoreSerializer(serializers.Serializer):
 
 
 class CardSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[("unit", T("成员单位")), ("committee", T("下级残工委"))])
+    kind = serializers.CharField(help_text=T("unit：成员单位；committee：下级残工委"))
     id = serializers.SerializerMethodField()
     name = serializers.CharField()
     rank = serializers.IntegerField(help_text=T("同分同名次，其后名次顺延"))

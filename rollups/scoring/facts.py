@@ -16,7 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import BigIntegerField, Case, Count, F, FilteredRelation, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Left, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -61,49 +61,73 @@ class Subjects:
         self.names[key], self.kinds[key], self.links[key] = name, kind, link
 
 
-def load_facts(scheme: ScoringScheme, *, unit_ids=None, committee_ids=None, today=None,
-               scored_units=None, lower_committee_ids=None) -> Subjects:
-    """Facts of every subject of ``scheme`` (or only the given units / lower committees).
+def load_facts(scheme: ScoringScheme, *, today=None, scored_units=None, lower_committee_ids=None) -> Subjects:
+    """Facts of every subject of ``scheme``. ``scored_units`` and ``lower_committee_ids`` (the scheme's
+    choices) save two queries when the caller knows them."""
+    choices = None
+    if scored_units is not None and lower_committee_ids is not None:
+        choices = {scheme.pk: (set(scored_units), set(lower_committee_ids))}
+    return load_facts_many([scheme], today=today, choices=choices)[scheme.pk]
 
-    ``scored_units`` and ``lower_committee_ids`` (the scheme's choices) save two queries when known.
-    """
+
+def load_facts_many(schemes, *, today=None, choices=None) -> dict:
+    """Facts of several schemes of one year at once, in the same constant number of queries
+    (every query covers all their plans): {scheme id: Subjects}."""
+    schemes = list(schemes)
+    if not schemes:
+        return {}
+    years = {s.year for s in schemes}
+    if len(years) != 1:
+        raise ValueError("load_facts_many: schemes of one year only")
+    year = years.pop()
     today = today or timezone.localdate()
-    year = scheme.year
+    ids = [s.pk for s in schemes]
+    if choices is None:
+        choices = {pk: (set(), set()) for pk in ids}
+        through = ScoringScheme.units.through
+        for scheme_id, unit_id in through.objects.filter(scoringscheme_id__in=ids).values_list(
+                "scoringscheme_id", "unit_id"):
+            choices[scheme_id][0].add(unit_id)
+        through = ScoringScheme.lower_committees.through
+        for scheme_id, committee_id in through.objects.filter(scoringscheme_id__in=ids).values_list(
+                "scoringscheme_id", "committee_id"):
+            choices[scheme_id][1].add(committee_id)
+    result = {pk: Subjects() for pk in ids}
+    own = {s.committee_id: s for s in schemes if s.score_member_units}
+    lower_of = {}  # lower committee → schemes scoring it
+    for s in schemes:
+        for committee_id in choices[s.pk][1]:
+            lower_of.setdefault(committee_id, []).append(s)
+    plans = scheme_plan_ids(set(own) | set(lower_of), year)
+    weights = defaultdict(dict)
+    for scheme_id, target_id, weight in TargetWeight.objects.filter(scheme_id__in=ids).values_list(
+            "scheme_id", "target_id", "weight"):
+        weights[scheme_id][target_id] = weight
+    adjustments = list(ScoreAdjustment.objects.filter(scheme_id__in=ids).values_list(
+        "id", "scheme_id", "unit_id", "committee_id", "points", "reason").order_by("id"))
+    scheme_link = _link("scoring-scheme") + "#adjustment-{}"  # scheme id, entry id
+
+    if own:
+        _member_units(own, result, choices, plans, weights, today, year)
+    if lower_of:
+        _lower_committees(lower_of, result, plans, weights, year)
+    for pk, scheme_id, unit_id, committee_id, points, reason in adjustments:
+        subjects = result[scheme_id]
+        key = f"u{subjects.current.get(unit_id, unit_id)}" if unit_id else f"c{committee_id}"
+        if key in subjects.names:
+            subjects.facts[key].adjustments.append(
+                rules.AdjustmentLine(reason, scheme_link.format(scheme_id, pk), points))
+    return result
+
+
+def _member_units(own, result, choices, plans, weights, today, year):
+    """Member units of the schemes in ``own`` ({committee id: scheme}), from their own plans."""
     year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    subjects = Subjects()
-    if scored_units is None:
-        scored_units = set(scheme.units.values_list("id", flat=True))
-    if lower_committee_ids is None:
-        lower_committee_ids = set(scheme.lower_committees.values_list("id", flat=True))
-    lower = set(lower_committee_ids) if committee_ids is None else set(lower_committee_ids) & set(committee_ids)
-    plans = scheme_plan_ids({scheme.committee_id} | lower, year)
-    own_plans = plans.get(scheme.committee_id, [])
-    weights = dict(TargetWeight.objects.filter(scheme=scheme).values_list("target_id", "weight"))
-    adjustments = list(ScoreAdjustment.objects.filter(scheme=scheme)
-                       .values_list("id", "unit_id", "committee_id", "points", "reason").order_by("id"))
-    adj_link = reverse("scoring-scheme", args=[scheme.pk]) + "#adjustment-{}"
-
-    if scheme.score_member_units and (unit_ids is None or unit_ids):
-        _member_units(scheme, subjects, own_plans, weights, scored_units, unit_ids, today, year_start, year_end)
-        for pk, unit_id, _c, points, reason in adjustments:
-            key = f"u{subjects.current.get(unit_id, unit_id)}" if unit_id else None
-            if key in subjects.names:
-                subjects.facts[key].adjustments.append(rules.AdjustmentLine(reason, adj_link.format(pk), points))
-    if lower and (unit_ids is None or committee_ids):
-        _lower_committees(subjects, plans, lower, weights, year)
-        for pk, _u, committee_id, points, reason in adjustments:
-            key = f"c{committee_id}" if committee_id else None
-            if key in subjects.names:
-                subjects.facts[key].adjustments.append(rules.AdjustmentLine(reason, adj_link.format(pk), points))
-    return subjects
-
-
-def _member_units(scheme, subjects, plan_ids, weights, scored_units, only_units, today, year_start, year_end):
-    successor = {}
-    units = {}
-    for pk, name, succ, order in (Unit.objects.filter(committee_id=scheme.committee_id)
-                                  .values_list("id", "short_name", "successor_id", "order").order_by("order", "id")):
-        units[pk] = (name, order)
+    plan_subjects = {}  # plan id → (Subjects, wanted units or None, the scheme's target weights)
+    successor, names = {}, {}
+    for pk, name, succ in (Unit.objects.filter(committee_id__in=list(own))
+                           .values_list("id", "short_name", "successor_id").order_by()):
+        names[pk] = name
         if succ:
             successor[pk] = succ
 
@@ -114,102 +138,147 @@ def _member_units(scheme, subjects, plan_ids, weights, scored_units, only_units,
             seen.add(unit_id)
         return unit_id
 
-    subjects.current = {pk: current(pk) for pk in units}
-    wanted = {subjects.current[u] for u in scored_units if u in units} if scored_units else None
-    if only_units is not None:
-        only = {subjects.current.get(u, u) for u in only_units}
-        wanted = only if wanted is None else wanted & only
+    currents = {pk: current(pk) for pk in names}
+    unit_link = _link("unit-overview")
+    for committee_id, scheme in own.items():
+        subjects = result[scheme.pk]
+        subjects.current = currents
+        chosen = choices[scheme.pk][0]
+        wanted = {currents.get(u, u) for u in chosen} if chosen else None
+        for plan_id in plans.get(committee_id, ()):
+            plan_subjects[plan_id] = (subjects, wanted, weights[scheme.pk])
+        for unit_id in sorted(wanted or ()):  # chosen units with nothing this year still get a card
+            subjects.add(f"u{unit_id}", names.get(unit_id, ""), "unit", unit_link.format(unit_id))
+    plan_ids = list(plan_subjects)
 
-    def key_of(unit_id):
-        cur = subjects.current.get(unit_id, unit_id)
+    keys = {}
+
+    def key_of(plan_id, unit_id):
+        found = keys.get((plan_id, unit_id))
+        if found is None:
+            found = keys[(plan_id, unit_id)] = _key_of(plan_id, unit_id)
+        return found
+
+    def _key_of(plan_id, unit_id):
+        subjects, wanted, _w = plan_subjects[plan_id]
+        cur = currents.get(unit_id, unit_id)
         if wanted is not None and cur not in wanted:
-            return None
+            return subjects, None
         key = f"u{cur}"
         if key not in subjects.names:
-            name = units.get(cur, ("", 0))[0]
-            subjects.add(key, name, "unit", reverse("unit-overview", args=[cur]))
-        return key
+            subjects.add(key, names.get(cur, ""), "unit", unit_link.format(cur))
+        return subjects, key
 
-    report_link, history_link = _link("report-detail"), _link("report-history")
-    target_link, task_link = _link("task-detail"), _link("task-detail")
+    report_link, history_link, task_link = _link("report-detail"), _link("report-history"), _link("task-detail")
 
     # Leads: the tasks each current unit leads (a task led by a unit and its renamed predecessor counts once).
     leads = defaultdict(set)
     task_labels = {}
-    for task_id, unit_id, ref, text in (Assignment.objects.filter(task__plan_id__in=plan_ids,
-                                                                   role=Assignment.Role.LEAD)
-                                        .values_list("task_id", "unit_id", "task__ref", Left("task__text", 24))
-                                        .order_by()):
-        key = key_of(unit_id)
+    for task_id, plan_id, unit_id, ref, text in (
+            Assignment.objects.filter(task__plan_id__in=plan_ids, role=Assignment.Role.LEAD)
+            .values_list("task_id", "task__plan_id", "unit_id", "task__ref", Left("task__text", 24)).order_by()):
+        subjects, key = key_of(plan_id, unit_id)
         if key:
             leads[task_id].add(key)
-            task_labels[task_id] = f"任务{ref} {text}"
+            task_labels[task_id] = (f"任务{ref}", text)
 
-    # Reports of the year, each with its timeliness.
+    # Reports of the year. The ones on time and accepted never cost a point: they are counted per unit
+    # in one query; every other report (late, missing, not accepted) comes with what its line shows.
     tz = ZoneInfo(settings.TIME_ZONE)
-    reports = (
+    year_reports = (
         ProgressReport.objects.filter(round__plan_id__in=plan_ids, round__period_end__gte=year_start,
                                       round__period_end__lte=year_end)
         .alias(extension=FilteredRelation("round__extensions", condition=Q(round__extensions__unit_id=F("unit_id"))))
         .annotate(due=Coalesce(F("extension__due_on"), F("round__due_on")), day=TruncDate("submitted_at", tzinfo=tz))
-        .values_list("id", "unit_id", "round__period_label", "task__ref", "due", "day", "status")
-        .order_by("round__period_end", "task__order", "id")
     )
-    for pk, unit_id, period, ref, due, day, status in reports:
-        key = key_of(unit_id)
-        if key is None:
-            continue
+    # One scan: the reports on time and accepted grouped per plan and unit (``grp`` 0), every other
+    # report a group of its own (``grp`` its id) with what its line shows.
+    fine = Q(submitted_at__isnull=False, day__lte=F("due"), status=Status.ACCEPTED)
+    rows = (year_reports.values("round__plan_id", "unit_id")
+            .annotate(grp=Case(When(fine, then=Value(0)), default=F("id"), output_field=BigIntegerField()))
+            .values("round__plan_id", "unit_id", "grp")
+            .annotate(n=Count("id"), period=Max("round__period_label"), ref=Max("task__ref"), d=Max("due"),
+                      s=Max("day"), st=Max("status"), end=Max("round__period_end"), o=Max("task__order"))
+            .order_by()
+            .values_list("grp", "round__plan_id", "unit_id", "n", "period", "ref", "d", "s", "st", "end", "o"))
+    ReportLine = rules.ReportLine
+    others = []
+    for row in rows:
+        if row[0] == 0:
+            subjects, key = key_of(row[1], row[2])
+            if key is not None:
+                subjects.facts[key].reports.append(ReportLine("按时报送并已采纳", "", rules.ON_TIME, True, row[3]))
+        else:
+            others.append(row)
+    others.sort(key=lambda r: (r[9], r[10], r[0]))  # period end, task order, report id
+    for pk, plan_id, unit_id, _n, period, ref, due, day, status, _end, _order in others:
         if day is not None:
             timeliness = rules.ON_TIME if day <= due else rules.LATE
         elif due < today:
             timeliness = rules.MISSING
         else:
-            timeliness = rules.NOT_DUE
-        if timeliness == rules.NOT_DUE:
+            continue  # not due yet
+        subjects, key = key_of(plan_id, unit_id)
+        if key is None:
             continue
-        label = f"{period} 任务{ref}（截止{due:%Y-%m-%d}" + (f"，{day:%Y-%m-%d}报送）" if day else "，未报送）")
-        subjects.facts[key].reports.append(
-            rules.ReportLine(label, report_link.format(pk), timeliness, status == Status.ACCEPTED))
+        label = f"{period} 任务{ref}（截止{due.isoformat()}" + (f"，{day.isoformat()}报送）" if day else "，未报送）")
+        subjects.facts[key].reports.append(ReportLine(label, report_link.format(pk), timeliness,
+                                                      status == Status.ACCEPTED))
 
     # Returns, from the report history: each time a report of the year went back to the unit.
     history = ProgressReport.history.model
     returns = (history.objects.filter(round__plan_id__in=plan_ids, round__period_end__gte=year_start,
                                       round__period_end__lte=year_end, status=Status.RETURNED, history_type="~")
-               .values_list("id", "unit_id", "round__period_label", "task__ref").annotate(n=Count("history_id"))
-               .order_by("id"))
-    for pk, unit_id, period, ref, n in returns:
-        key = key_of(unit_id)
+               .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task__ref")
+               .annotate(n=Count("history_id")).order_by("id"))
+    for pk, plan_id, unit_id, period, ref, n in returns:
+        subjects, key = key_of(plan_id, unit_id)
         if key:
             subjects.facts[key].returns.append(rules.ReturnLine(f"{period} 任务{ref}", history_link.format(pk), n))
 
     # Targets and tasks the unit leads, from the stored roll-up.
-    for target_id, task_id, indicator, comparator, ratio in (
-            TargetRollup.objects.filter(plan_id__in=plan_ids, year=scheme.year, target__ambiguous=False)
-            .values_list("target_id", "task_id", "target__indicator", "target__comparator", "ratio")
+    for plan_id, target_id, task_id, indicator, comparator, ratio in (
+            TargetRollup.objects.filter(plan_id__in=plan_ids, year=year, target__ambiguous=False)
+            .values_list("plan_id", "target_id", "task_id", "target__indicator", "target__comparator", "ratio")
             .order_by("task_id", "target_id")):
-        for key in sorted(leads.get(task_id, ())):
-            subjects.facts[key].targets.append(rules.TargetLine(
-                f"{task_labels[task_id].split(' ')[0]} {indicator}", target_link.format(task_id), ratio,
-                weights.get(target_id, ONE), comparator == Target.Comparator.AT_MOST))
-    for task_id, status in (TaskRollup.objects.filter(plan_id__in=plan_ids, year=scheme.year)
-                            .values_list("task_id", "status").order_by("task_id")):
-        for key in sorted(leads.get(task_id, ())):
-            subjects.facts[key].tasks.append(
-                rules.TaskLine(task_labels[task_id], task_link.format(task_id), int(status == TaskStatus.DONE)))
-    # Units chosen by the scheme but with nothing this year still get a card (full points where nothing was due).
-    for unit_id in sorted(wanted or ()):
-        key_of(unit_id)
+        keys = leads.get(task_id)
+        if not keys:
+            continue
+        subjects, _wanted, scheme_weights = plan_subjects[plan_id]
+        weight = scheme_weights.get(target_id, ONE)
+        line = rules.TargetLine(f"{task_labels[task_id][0]} {indicator}", task_link.format(task_id), ratio, weight,
+                                comparator == Target.Comparator.AT_MOST)
+        for key in sorted(keys):
+            subjects.facts[key].targets.append(line)
+    for plan_id, task_id, status in (TaskRollup.objects.filter(plan_id__in=plan_ids, year=year)
+                                     .values_list("plan_id", "task_id", "status").order_by("task_id")):
+        keys = leads.get(task_id)
+        if not keys:
+            continue
+        subjects = plan_subjects[plan_id][0]
+        line = rules.TaskLine(" ".join(task_labels[task_id]), task_link.format(task_id), int(status == TaskStatus.DONE))
+        for key in sorted(keys):
+            subjects.facts[key].tasks.append(line)
 
 
-def _lower_committees(subjects, plans, lower, weights, year):
-    names = dict(Committee.objects.filter(id__in=lower).values_list("id", "name"))
+def _lower_committees(lower_of, result, plans, weights, year):
+    """Lower committees ({committee id: [schemes scoring it]}), each on its own plans' stored roll-up."""
+    names = dict(Committee.objects.filter(id__in=list(lower_of)).values_list("id", "name"))
     dash = _link("plan-dashboard") + f"?year={year}"
-    first_plan = {c: ids[0] for c, ids in plans.items()}
-    for committee_id in sorted(lower):
-        link = dash.format(first_plan[committee_id]) if committee_id in first_plan else ""
-        subjects.add(f"c{committee_id}", names.get(committee_id, ""), "committee", link)
-    plan_committee = {p: c for c, ids in plans.items() if c in lower for p in ids}
+    links = {}
+    for committee_id, schemes in sorted(lower_of.items()):
+        own_plans = plans.get(committee_id)
+        links[committee_id] = dash.format(own_plans[0]) if own_plans else ""
+        for scheme in schemes:
+            result[scheme.pk].add(f"c{committee_id}", names.get(committee_id, ""), "committee", links[committee_id])
+    plan_committee = {p: c for c, ids in plans.items() if c in lower_of for p in ids}
     plan_ids = list(plan_committee)
+
+    def each(committee_id):
+        key = f"c{committee_id}"
+        for scheme in lower_of[committee_id]:
+            yield scheme.pk, result[scheme.pk].facts[key]
+
     sums = (UnitRollup.objects.filter(plan_id__in=plan_ids, year=year).values("plan_id")
             .annotate(e=Sum("reports_expected"), s=Sum("reports_submitted"), o=Sum("reports_on_time"),
                       a=Sum("reports_accepted"), r=Sum("returns")).order_by()
@@ -220,12 +289,11 @@ def _lower_committees(subjects, plans, lower, weights, year):
         for i, v in enumerate(values):
             row[i] += v or 0
     for committee_id, (expected, submitted, on_time, accepted, returned) in totals.items():
-        key = f"c{committee_id}"
-        link = subjects.links[key]
+        link = links[committee_id]
         late = max(submitted - on_time, 0)
         missing = max(expected - submitted, 0)
         accepted_left = min(accepted, expected)
-        facts = subjects.facts[key]
+        lines = []
         for timeliness, count, text in ((rules.ON_TIME, on_time, "按时报送"), (rules.LATE, late, "迟报"),
                                         (rules.MISSING, missing, "缺报")):
             if not count:
@@ -233,23 +301,26 @@ def _lower_committees(subjects, plans, lower, weights, year):
             taken = min(accepted_left, count)
             accepted_left -= taken
             if taken:
-                facts.reports.append(rules.ReportLine(f"本级计划各成员单位报告（{text}，已采纳）", link, timeliness, True,
-                                                      taken))
+                lines.append(rules.ReportLine(f"本级计划各成员单位报告（{text}，已采纳）", link, timeliness, True, taken))
             if count - taken:
-                facts.reports.append(rules.ReportLine(f"本级计划各成员单位报告（{text}，未采纳）", link, timeliness,
-                                                      False, count - taken))
-        if returned:
-            facts.returns.append(rules.ReturnLine("本级计划各成员单位报告", link, returned))
+                lines.append(rules.ReportLine(f"本级计划各成员单位报告（{text}，未采纳）", link, timeliness, False,
+                                              count - taken))
+        for _pk, facts in each(committee_id):
+            facts.reports.extend(lines)
+            if returned:
+                facts.returns.append(rules.ReturnLine("本级计划各成员单位报告", link, returned))
     target_link = _link("task-detail")
     for plan_id, target_id, task_id, ref, indicator, comparator, ratio in (
             TargetRollup.objects.filter(plan_id__in=plan_ids, year=year, target__ambiguous=False)
             .values_list("plan_id", "target_id", "task_id", "task__ref", "target__indicator", "target__comparator",
                          "ratio").order_by("plan_id", "task_id", "target_id")):
-        subjects.facts[f"c{plan_committee[plan_id]}"].targets.append(rules.TargetLine(
-            f"任务{ref} {indicator}", target_link.format(task_id), ratio, weights.get(target_id, ONE),
-            comparator == Target.Comparator.AT_MOST))
+        for scheme_id, facts in each(plan_committee[plan_id]):
+            facts.targets.append(rules.TargetLine(
+                f"任务{ref} {indicator}", target_link.format(task_id), ratio, weights[scheme_id].get(target_id, ONE),
+                comparator == Target.Comparator.AT_MOST))
     for plan_id, total, done in (TaskRollup.objects.filter(plan_id__in=plan_ids, year=year).values("plan_id")
                                  .annotate(n=Count("id"), d=Count("id", filter=Q(status=TaskStatus.DONE)))
                                  .order_by().values_list("plan_id", "n", "d")):
-        key = f"c{plan_committee[plan_id]}"
-        subjects.facts[key].tasks.append(rules.TaskLine("本级计划的任务", subjects.links[key], done, total))
+        committee_id = plan_committee[plan_id]
+        for _pk, facts in each(committee_id):
+            facts.tasks.append(rules.TaskLine("本级计划的任务", links[committee_id], done, total))

@@ -36,7 +36,7 @@ BANDS = ("excellent", "good", "fair", "poor")
 
 
 def q(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (value if type(value) is Decimal else Decimal(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ class Card:
 
 def _balance(lines, expected_sum):
     """Add a rounding line when the lines do not add up to ``expected_sum``."""
+    if not lines and not expected_sum:
+        return lines
     gap = expected_sum - sum((ln.points for ln in lines), ZERO)
     if gap:
         lines.append(Line("计算尾差（四舍五入到0.01分）", gap))
@@ -174,18 +176,19 @@ def _floored(base, lines, label="扣分超过本项分值，最低计0分"):
 
 
 def score_timeliness(spec: ItemSpec, facts: Facts) -> ItemScore:
-    lines, counts = [], {ON_TIME: 0, LATE: 0, MISSING: 0}
+    lines, counts = [], {ON_TIME: 0, LATE: 0, MISSING: 0, NOT_DUE: 0}
     for r in facts.reports:
-        if r.timeliness in counts:
-            counts[r.timeliness] += r.count
+        counts[r.timeliness] += r.count
+        if r.timeliness == ON_TIME:
+            continue
         if r.timeliness == MISSING and spec.per_missing:
             lines.append(Line(f"缺报{r.count}次：{r.label}" if r.count > 1 else f"缺报：{r.label}",
                               -spec.per_missing * r.count, r.link))
         elif r.timeliness == LATE and spec.per_late:
             lines.append(Line(f"迟报{r.count}次：{r.label}" if r.count > 1 else f"迟报：{r.label}",
                               -spec.per_late * r.count, r.link))
-    points = q(_floored(spec.points, lines))
-    summary = f"应报{sum(counts.values())}次，按时{counts[ON_TIME]}次，迟报{counts[LATE]}次，缺报{counts[MISSING]}次"
+    points = q(_floored(spec.points, lines)) if lines else q(spec.points)
+    summary = f"应报{counts[ON_TIME] + counts[LATE] + counts[MISSING]}次，按时{counts[ON_TIME]}次，迟报{counts[LATE]}次，缺报{counts[MISSING]}次"
     return ItemScore(TIMELINESS, spec.label, spec.points, points, lines, summary)
 
 
@@ -257,7 +260,9 @@ SCORERS = {TIMELINESS: score_timeliness, COMPLETENESS: score_completeness, RETUR
 def score(items, facts: Facts, *, key="", name="", kind="unit", link="") -> Card:
     """One subject's card: every item's points and lines, and the total (not below 0)."""
     scored = [SCORERS[spec.kind](spec, facts) for spec in items]
-    total = sum((i.points for i in scored), ZERO)
+    total = ZERO
+    for item in scored:
+        total += item.points
     return Card(key, name, kind, scored, q(max(total, ZERO)), link=link)
 
 

@@ -11,14 +11,17 @@ Who sees what (decided here, from ``units.selectors.access_for``):
 """
 from __future__ import annotations
 
+import gc
+
 from django.db.models import Q
 from django.http import Http404
 
+from targets.models import Target
 from units.selectors import access_for
 
-from ..models_scoring import ScoringItem, ScoringScheme
+from ..models_scoring import ScoringItem, ScoringScheme, TargetWeight
 from . import rules
-from .facts import load_facts
+from .facts import load_facts, load_facts_many, scheme_plan_ids
 
 Kind = ScoringItem.Kind
 
@@ -100,8 +103,37 @@ def card(user, scheme, key, *, today=None):
 
 
 def score_all(scheme, *, today=None, scored_units=None, lower_committee_ids=None):
-    """Score a scheme for everyone, without a user (benchmarks, exports already authorised)."""
+    """Score a scheme for everyone, without a user (exports already authorised, jobs)."""
     subjects = load_facts(scheme, today=today, scored_units=scored_units, lower_committee_ids=lower_committee_ids)
+    return _ranked(scheme, subjects)
+
+
+def score_year(schemes, *, today=None):
+    """Score many schemes of one year at once (every committee of a province): {scheme id: ranked cards}.
+    The facts of all of them are read in the same constant number of queries as one scheme's."""
+    schemes = list(schemes)
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects: a full collection would cost more than the scoring
+    try:
+        facts = load_facts_many(schemes, today=today)
+        return {s.pk: _ranked(s, facts[s.pk]) for s in schemes}
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ranked(scheme, subjects):
     items = item_specs(scheme)
-    return rules.rank([rules.score(items, subjects.facts[k], key=k, name=subjects.names[k], kind=subjects.kinds[k])
-                       for k in subjects.names], bands_of(scheme))
+    return rules.rank([rules.score(items, subjects.facts[k], key=k, name=subjects.names[k], kind=subjects.kinds[k],
+                                   link=subjects.links[k]) for k in subjects.names], bands_of(scheme))
+
+
+def weight_rows(scheme):
+    """The targets of the committee's plans of the year with the scheme's weight of each (1 by default)."""
+    plan_ids = scheme_plan_ids({scheme.committee_id}, scheme.year).get(scheme.committee_id, [])
+    weights = dict(TargetWeight.objects.filter(scheme=scheme).values_list("target_id", "weight"))
+    rows = (Target.objects.filter(task__plan_id__in=plan_ids, ambiguous=False)
+            .values_list("id", "task__ref", "indicator", "value", "measure_unit").order_by("task__plan_id", "task__order",
+                                                                                        "order", "id"))
+    return [{"id": pk, "ref": ref, "indicator": indicator, "value": value, "measure_unit": mu,
+             "weight": weights.get(pk, rules.ONE)} for pk, ref, indicator, value, mu in rows]

@@ -1,4 +1,6 @@
 """考核 pages. Thin: forms parse, ``services`` write, ``selectors`` decide who sees what."""
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -191,3 +193,39 @@ def export_docx(request, pk):
     cards, top = selectors.results(request.user, scheme)
     return _download(annex.build_docx(scheme, cards, top), f"{scheme.year}年度考核结果.docx",
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@login_required
+def target_weights(request, pk):
+    """目标权重: one number per target of the year's plans (1 unless set); the office only."""
+    scheme = selectors.get_scheme(request.user, pk)
+    if not selectors.can_manage(request.user, scheme):
+        raise PermissionDenied
+    rows = selectors.weight_rows(scheme)
+    errors = {}
+    if request.method == "POST":
+        weights = {}
+        for row in rows:
+            raw = (request.POST.get(f"weight-{row['id']}") or "1").strip()
+            try:
+                value = Decimal(raw)
+                if not value.is_finite() or value < 0 or value >= 10000:
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors[row["id"]] = _("请填写0到9999之间的数字。")
+                row["raw"] = raw
+                continue
+            weights[row["id"]] = value.quantize(Decimal("0.01"))
+        if not errors:
+            try:
+                services.set_target_weights(user=request.user, scheme=scheme, weights=weights)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("目标权重已保存。"))
+                return redirect("scoring-scheme", scheme.pk)
+    for row in rows:
+        row["error"] = errors.get(row["id"])
+    return render(request, "rollups/scoring/weights.html", {"scheme": scheme, "rows": rows, "editing": True},
+                  status=400 if errors else 200)

@@ -221,7 +221,7 @@ class WorkbookData:
         columns = [*self._lead(), Column(_("任务序号"), 8), Column(_("指标"), 26), Column(_("比较方式"), 9),
                    Column(_("目标值"), 12, FIGURE), Column(_("计量单位"), 8), Column(_("完成值"), 12, FIGURE),
                    Column(_("完成率"), 9, PERCENT), Column(_("预计年底完成率"), 12, PERCENT), Column(_("状态"), 10),
-                   Column(_("数据截至"), 11, DATE), Column(_("各单位完成情况"), 60)]
+                   Column(_("数据截至"), 11, DATE), Column(_("各单位完成情况"), 60), Column(_("调整情况"), 40)]
 
         def rows():
             for line in self.data.tasks:
@@ -230,7 +230,8 @@ class WorkbookData:
                     yield [*self._committee(line.task.plan_id), safe_cell(line.task.ref), safe_cell(target.indicator),
                            str(target.get_comparator_display()), target.value, safe_cell(target.measure_unit),
                            t.reached, r.ratio if r else None, r.projection if r else None, str(t.status_label),
-                           r.as_of if r else None, safe_cell(_contributors_text(t.contributors))]
+                           r.as_of if r else None, safe_cell(_contributors_text(t.contributors)),
+                           safe_cell(t.revision_text)]
 
         return SheetSpec(_("目标"), columns, rows(), status_columns={len(self._lead()) + 9: target_colours})
 

@@ -1,4 +1,4 @@
-"""API views for quantitative targets (read-only: targets change by importing or editing a plan)."""
+"""API views for quantitative targets: read, and change one through ``revise`` (``revisions.py``)."""
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as T
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -8,6 +8,7 @@ from targets.filtersets import TargetFilterSet
 from targets.models import Allocation, Target
 from tasks.selectors import visible_plans
 
+from .revisions import TargetRevisionActions
 from .serializers import TargetSerializer
 
 TAG = T("量化目标")
@@ -17,7 +18,7 @@ TAG = T("量化目标")
     list=extend_schema(summary=T("量化目标列表"), description=T("每个目标附其分解到单位或下级残工委的数值。"), tags=[TAG]),
     retrieve=extend_schema(summary=T("量化目标详情"), tags=[TAG]),
 )
-class TargetViewSet(LuoshiReadOnlyViewSet):
+class TargetViewSet(TargetRevisionActions, LuoshiReadOnlyViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
     ordering_fields = ["order", "indicator", "value", "task"]

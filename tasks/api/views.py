@@ -18,6 +18,7 @@ from tasks import selectors, services
 from tasks.filtersets import SectionFilterSet, TaskFilterSet, WorkPlanFilterSet
 
 from . import exports
+from .lifecycle import PlanLifecycleActions
 from .rows import TaskRows
 from .serializers import PlanCreateSerializer, SectionSerializer, TaskSerializer, WorkPlanSerializer
 
@@ -43,7 +44,7 @@ def attachment(content, content_type, filename):
         request=PlanCreateSerializer, responses={201: WorkPlanSerializer}, tags=[TAG_PLANS],
     ),
 )
-class WorkPlanViewSet(LuoshiViewSet):
+class WorkPlanViewSet(PlanLifecycleActions, LuoshiViewSet):
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     ordering_fields = ["period_start", "title", "issued_on", "created_at"]

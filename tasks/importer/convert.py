@@ -36,6 +36,7 @@ from .errors import import_error
 __all__ = ["CONVERT_TIMEOUT", "convert_office", "legacy_kind", "soffice_path"]
 
 CONVERT_TIMEOUT = int(os.environ.get("LUOSHI_CONVERT_TIMEOUT", "60"))
+TMP_ROOT: str | None = None  # where the throw-away directories go (None: the system's temporary directory)
 MAX_CONVERTED_BYTES = 50 * 1024 * 1024
 
 # legacy kind -> (input suffix given to LibreOffice, output filter, output suffix)
@@ -112,7 +113,7 @@ def convert_office(data: bytes, kind: str, *, timeout: float | None = None) -> b
     if soffice is None:
         raise import_error("converter_missing")
     suffix, filter_name, out_suffix = _TARGETS[kind]
-    with tempfile.TemporaryDirectory(prefix="luoshi-convert-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="luoshi-convert-", dir=TMP_ROOT) as tmp:
         root = Path(tmp)
         (root / "home").mkdir()
         (root / "out").mkdir()

@@ -367,7 +367,7 @@ def test_read_write_client_fills_and_submits_for_a_unit(world, tokens, api):
     report = world.report_of(world.part_unit)
     client = api(tokens.write_own)
     assert client.post(f"/api/v1/reports/{report.pk}/save-draft/", {
-        "version": 1, "progress": "民政厅进展", "figures": [{"target": world.target.pk, "value": "10"}]},
+        "version": 1, "progress": "民政厅进展", "problems": "配合单位，数据由牵头单位汇总。", "figures": [{"target": world.target.pk, "value": "10"}]},
         format="json").status_code == 200
     assert client.post(f"/api/v1/reports/{report.pk}/submit/").json()["status"] == "submitted"
     assert ProgressReport.objects.get(pk=report.pk).submitted_by == tokens.clients["write_own"].user

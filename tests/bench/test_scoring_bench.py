@@ -1,5 +1,5 @@
 """考核 on the province-scale data: scoring every committee's member units for a year (70
-committees × 40 units, every report of the year, returns from the history, the stored roll-up)
+committees × 40 units, all at once with ``selectors.score_year``, every report of the year, returns from the history, the stored roll-up)
 against one hand-written SQL statement computing the same sums (``floor_scoring.sql``). Goal ≤ 2×.
 
 Prints one JSON line: {"name": "scoring_full_year", "value": s, "floor": s, "ratio": …, "max_ratio": 2, …}.
@@ -19,7 +19,7 @@ from django.utils import timezone
 from rollups import engine as rollup
 from rollups.models import RollupRun, ScoringItem, ScoringScheme
 from rollups.scoring import selectors
-from rollups.scoring.facts import load_facts
+from rollups.scoring.facts import load_facts, load_facts_many
 from tests.bench.test_rollup_bench import Peak, emit
 from units.models import Committee
 
@@ -54,9 +54,10 @@ def _schemes():
 
 def score_everything(schemes, today):
     out = {}
-    for scheme in schemes:
-        for card in selectors.score_all(scheme, today=today, scored_units=set(), lower_committee_ids=set()):
-            out[(scheme.committee_id, int(card.key[1:]))] = card
+    committee_of = {s.pk: s.committee_id for s in schemes}
+    for scheme_id, cards in selectors.score_year(schemes, today=today).items():
+        for card in cards:
+            out[(committee_of[scheme_id], int(card.key[1:]))] = card
     return out
 
 
@@ -94,12 +95,14 @@ def test_scoring_full_year(bench_db):
     wrong = [(k, expected[k], cards[k].total) for k in expected if expected[k] != cards[k].total]
     assert not wrong, wrong[:5]
     assert len(cards) >= 70 * 30
-    # queries: constant per committee
+    # queries: the same for the whole province as for one committee
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as ctx:
-        load_facts(schemes[0], today=today, scored_units=set(), lower_committee_ids=set())
-    assert len(ctx.captured_queries) <= 10
+    with CaptureQueriesContext(connection) as one:
+        load_facts(schemes[0], today=today)
+    with CaptureQueriesContext(connection) as all_of_them:
+        load_facts_many(schemes, today=today)
+    assert len(all_of_them.captured_queries) == len(one.captured_queries) <= 12
     values, floors = [], []
     peak.reset()
     for _ in range(RUNS):

@@ -122,3 +122,57 @@ def test_schedule_page_with_a_schedule_to_edit(page_as, world, axe):
     page.get_by_role("button", name="删除该安排 季报").click()
     page.get_by_text("已删除季报安排").wait_for()
     assert axe(page, "schedule-removed") == []
+
+
+JOURNEY_PLAN = """某省残工委2022年重点工作任务
+一、就业
+1.做好残疾人就业服务，城镇新增就业100人以上。（牵头单位：地方各级政府；参加单位：省民政厅）
+2.做好康复服务。（牵头单位：省民政厅）
+"""
+
+
+def test_import_fix_publish_open_a_round_and_revise(page_as, world, axe, tmp_path):
+    """The whole journey of the issue: import (ignoring a name that is not a member unit), fix the task
+    that lost its lead unit, publish, open a round, and revise the target mid-year with a reason."""
+    path = tmp_path / "2022年重点工作任务.txt"
+    path.write_text(JOURNEY_PLAN, encoding="utf-8")
+    page = page_as(world.users["office"])
+    page.goto(page.base_url + "/plans/import/")
+    page.get_by_label("计划文件").set_input_files(str(path))
+    page.get_by_role("button", name="上传并识别").click()
+    page.get_by_role("heading", level=1, name="核对导入结果").wait_for()
+    assert page.get_by_label("标题").input_value() == "某省残工委2022年重点工作任务"
+    page.locator("fieldset.attention select").first.select_option("ignore")
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_role("link", name="编辑与发布").click()
+    assert page.get_by_text("任务 1：没有牵头单位").count() == 1
+    plan = WorkPlan.objects.get(title="某省残工委2022年重点工作任务")
+
+    page.get_by_role("link", name="编辑 任务 1").click()
+    page.get_by_label("牵头单位").fill("省人社厅")
+    page.locator("#units-submit").press("Enter")
+    page.get_by_text("已保存责任单位。").wait_for()
+    page.get_by_role("link", name="返回计划").click()
+    page.get_by_role("button", name="发布计划").click()
+    page.get_by_text("计划已发布，可以开始填报。").wait_for()
+
+    page.goto(page.base_url + "/reports/rounds/")
+    page.get_by_label("工作计划").select_option(label=plan.title)
+    page.get_by_label("名称").fill("2022年年中专项调度")
+    for label, day in (("期间开始", "2022-01-01"), ("期间结束", "2022-06-30"), ("开始填报", "2022-07-01"),
+                       ("截止日期", "2022-07-15")):
+        page.get_by_label(label).fill(day)
+    page.get_by_role("button", name="开启").click()
+    page.get_by_text("2022年年中专项调度").first.wait_for()
+    assert plan.rounds.count() == 1
+
+    task = plan.tasks.get(ref="1")
+    page.goto(page.base_url + f"/tasks/{task.pk}/edit/")
+    target_form = page.locator("fieldset.target-edit").first
+    target_form.get_by_label("目标值").fill("120")
+    target_form.get_by_label("调整原因").fill("年中评估后调高")
+    target_form.get_by_role("button", name="保存目标").click()
+    page.get_by_text("目标值 100 → 120").first.wait_for()
+    assert axe(page, "journey-revised") == []
+    page.goto(page.base_url + f"/plans/{plan.pk}/")
+    assert page.get_by_text("目标值由100调整为120").count() == 1

@@ -45,6 +45,11 @@ def test_office_defines_scores_traces_and_exports(page_as, demo, axe, tmp_path):
     table = page.locator("#ranking")
     assert table.locator("tbody tr").count() > 10
     assert axe(page, "scoring-results") == []
+    page.get_by_role("link", name="设置目标权重").click()
+    page.get_by_role("heading", name="目标权重", level=1).wait_for()
+    assert axe(page, "scoring-weights") == []
+    page.get_by_role("button", name="保存权重").click()
+    page.get_by_text("目标权重已保存").wait_for()
     # a bonus with its reason
     page.get_by_label("单位或下级残工委").select_option(label="省民政厅")
     page.get_by_label("分数（加分为正，扣分为负）").fill("2")

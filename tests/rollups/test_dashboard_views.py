@@ -191,3 +191,64 @@ def test_api_summary_generate_bad_input(client, rolled):
                             content_type="application/json")
     assert forbidden.status_code == 403
     assert not SummaryFile.objects.exists()
+
+
+def test_every_light_says_why_against_the_expected_progress(client, rolled):
+    """2900 of 5600 (51.8%) by 30 September: linear 序时进度 is 273/365 = 74.8% — red, with its reason."""
+    client.force_login(rolled.users["office"])
+    html = client.get(dashboard_url(rolled)).content.decode()
+    assert "目标完成率 51.8%，低于序时进度 74.8%" in html
+    assert 'class="light-reason"' in html and 'tabindex="0"' in html and "aria-describedby=\"reason-" in html
+    assert "红灯 · 存在风险" in html
+
+
+def test_weighted_curve_and_tolerance_change_the_light(client, rolled):
+    rolled.target.pace_weights = [1, 1, 1, 3]  # figures come in Q4: by Q3 only half is expected
+    rolled.target.save()
+    rollup.recompute_plan(rolled.plan.pk, 2021)
+    client.force_login(rolled.users["office"])
+    html = client.get(dashboard_url(rolled)).content.decode()
+    assert "目标完成率 51.8%，达到序时进度 50%" in html and "绿灯 · 进展顺利" in html
+
+    rolled.target.pace_weights = []
+    rolled.target.save()
+    rolled.plan.pace_tolerance = Decimal("0.25")  # 74.8% − 25 points: 51.8% is within
+    rolled.plan.save()
+    rollup.recompute_plan(rolled.plan.pk, 2021)
+    html = client.get(dashboard_url(rolled)).content.decode()
+    assert "略低于序时进度 74.8%（在容差内）" in html and "绿灯 · 进展顺利" in html
+
+
+def test_the_units_explanation_shows_beside_a_red_light(client, world, reports):
+    report = reports.report(3, world.lead_unit, {world.target: 2000})
+    report.problems = "企业用工需求下降，招聘会推迟到四季度。"
+    report.save()
+    rollup.recompute_plan(world.plan.pk, 2021)
+    client.force_login(world.users["leader"])
+    html = client.get(dashboard_url(world)).content.decode()
+    assert "单位说明：省人社厅：企业用工需求下降，招聘会推迟到四季度" in html
+    assert html.count("企业用工需求下降") == 2  # beside the task's light and under the target
+
+
+def test_a_revised_target_says_so_on_the_dashboard_and_in_the_workbook(client, rolled, tmp_path):
+    """Plans on the web: a target revised mid-year with a reason shows 已调整, from what, when and why."""
+    import openpyxl
+
+    from rollups.summary import sheets, workbook
+    from tasks import services as task_services
+
+    world = rolled
+    world.plan.status = "published"
+    world.plan.save()
+    task_services.update_target(target=world.target, user=world.users["office"], value=Decimal("6000"),
+                                reason="省政府调高年度目标")
+    rollup.recompute_plan(world.plan.pk, 2021)
+    client.force_login(world.users["leader"])
+    html = client.get(dashboard_url(world)).content.decode()
+    assert "已调整" in html and "5600 → 6000" in html and "省政府调高年度目标" in html
+
+    path = tmp_path / "summary.xlsx"
+    workbook.write_workbook(str(path), sheets.WorkbookData(world.plan, 2021).sheets())
+    rows = list(openpyxl.load_workbook(path)["目标"].iter_rows(values_only=True))
+    column = rows[0].index("调整情况")
+    assert "5600 → 6000" in rows[1][column] and "省政府调高年度目标" in rows[1][column]

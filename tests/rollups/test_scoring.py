@@ -275,3 +275,72 @@ def test_docx_annex_is_a_gongwen(client, world, scored):
     assert margins == [37, 35, 28, 26]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "一、考核办法" in text and "（一）按时报送6" in text and "二、考核结果" in text
+
+
+# ---------------------------------------------------------------- services
+
+def scheme_kwargs(**overrides):
+    from tests.factories import scoring_items
+
+    kw = {"year": 2021, "title": "考核办法", "excellent_from": D(90), "good_from": D(80), "fair_from": D(60),
+          "items": [{**row, "order": i} for i, row in enumerate(scoring_items())]}
+    kw.update(overrides)
+    return kw
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"good_from": D(95)}, "依次降低"),
+    ({"items": []}, "至少设置一个"),
+    ({"items": [{"kind": "tasks", "points": D(5)}, {"kind": "tasks", "points": D(5)}]}, "重复"),
+    ({"items": [{"kind": "tasks", "points": D(-5)}]}, "不能为负数"),
+])
+def test_service_refuses_bad_schemes_and_writes_nothing(world, overrides, message):
+    from django.core.exceptions import ValidationError
+
+    from rollups.scoring import services
+
+    with pytest.raises(ValidationError, match=message):
+        services.save_scheme(user=world.users["office"], committee=world.committee, **scheme_kwargs(**overrides))
+    assert not ScoringScheme.objects.exists() and not ScoringItem.objects.exists()
+
+
+def test_service_checks_who_and_one_scheme_a_year(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from rollups.scoring import services
+
+    with pytest.raises(PermissionDenied):
+        services.save_scheme(user=world.users["leader"], committee=world.committee, **scheme_kwargs())
+    services.save_scheme(user=world.users["office"], committee=world.committee, **scheme_kwargs())
+    with pytest.raises(ValidationError, match="已有考核办法"):
+        services.save_scheme(user=world.users["office"], committee=world.committee, **scheme_kwargs())
+    assert ScoringScheme.objects.count() == 1
+
+
+def test_admin_lists_schemes_and_their_history(client, world, scored):
+    admin_user = f.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in (reverse("admin:rollups_scoringscheme_changelist"),
+                reverse("admin:rollups_scoringscheme_change", args=[scored.pk]),
+                reverse("admin:rollups_scoringscheme_history", args=[scored.pk]),
+                reverse("admin:rollups_scoreadjustment_changelist")):
+        assert client.get(url).status_code == 200, url
+
+
+def test_office_sets_target_weights(client, world, scored):
+    other = f.TargetFactory(task=world.task, value=D(100), indicator="培训")
+    rollup.recompute_year(2021)
+    url = reverse("scoring-target-weights", args=[scored.pk])
+    client.force_login(world.users["leader"])
+    assert client.post(url, {f"weight-{world.target.pk}": "3"}).status_code == 403
+    client.force_login(world.users["office"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {f"weight-{world.target.pk}": "-1", f"weight-{other.pk}": "1"})
+    assert response.status_code == 400 and "请填写0到9999之间的数字" in response.content.decode()
+    assert not scored.target_weights.exists()
+    assert client.post(url, {f"weight-{world.target.pk}": "3", f"weight-{other.pk}": "1"}).status_code == 302
+    assert list(scored.target_weights.values_list("target_id", "weight")) == [(world.target.pk, D(3))]
+    lead = cards_of(world.users["office"], scored)["省人社厅"]
+    targets = {i.kind: i for i in lead.items}["targets"]
+    # (3 × 3800/5600 + 1 × 0) / 4 × 40
+    assert targets.points == D("20.36")

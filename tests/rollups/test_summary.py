@@ -142,8 +142,14 @@ def test_word_draft_holds_tasks_figures_and_narratives(filled):
     assert "省人社厅（2021年第3季度）：\t=1+1" in text  # the unit's latest accepted narrative
     assert "存在问题：-1+2" in text and "下步打算：@SUM(A1:A2)" in text
     assert "进度滞后（黄灯）" in text
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert any(h.startswith("5.") for h in headings)
+    paragraphs = [p.text for p in document.paragraphs]
+    assert any(h.startswith("5. ") for h in paragraphs)  # the task's own number, not a second 一、
+    assert "三、存在的问题" in paragraphs and "四、下步工作打算" in paragraphs
+    section = document.sections[0]  # a 公文: A4 with GB/T 9704 margins, a targets table
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    assert document.tables and document.tables[0].rows[0].cells[4].text == "序时进度"
+    assert all(not p.style.name.startswith("Heading") for p in document.paragraphs)  # no blue default headings
 
 
 def test_generate_stores_files_and_regenerating_replaces_them(filled, media, django_capture_on_commit_callbacks):
@@ -225,4 +231,4 @@ def test_summary_job_with_lower_committees(world, reports):
     assert any(r[5] == "'-城市进展" for r in report_rows)
     draft = docx.Document(SummaryFile.objects.get(pk=ids[1]).file.path)
     assert "附：下级残工委完成情况" in "\n".join(p.text for p in draft.paragraphs)
-    assert draft.tables and draft.tables[0].rows[0].cells[0].text == "残工委"
+    assert draft.tables and draft.tables[-1].rows[0].cells[0].text == "残工委"  # the annex table, after the targets tables

@@ -97,12 +97,12 @@ def test_missing_libreoffice_says_what_to_install(monkeypatch):
     assert "libreoffice-writer-nogui" in str(info.value) and "另存为" in str(info.value)
 
 
-def test_time_limit_kills_the_converter_and_cleans_up():
-    before = set(Path(tempfile.gettempdir()).glob("luoshi-convert-*"))
+def test_time_limit_kills_the_converter_and_cleans_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "TMP_ROOT", str(tmp_path))
     with pytest.raises(PlanImportError) as info:
         convert.convert_office(KEY_TASKS_DOC.read_bytes(), "doc", timeout=0.05)
     assert info.value.code == "convert_timeout" and "超时" in str(info.value)
-    assert set(Path(tempfile.gettempdir()).glob("luoshi-convert-*")) == before
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_encrypted_ole_file_is_refused_before_conversion(monkeypatch):
@@ -157,14 +157,12 @@ def test_damaged_old_office_files_never_raise_anything_else(cut, noise, name):
     source = KEY_TASKS_DOC if name != "plan.xls" else FORMATS / "jilin-13th-fyp-division-table.xls"
     data = source.read_bytes()
     damaged = data[:cut] + noise + data[cut + len(noise):]
-    # A temporary folder of this test's own: parallel test processes convert files too.
-    with tempfile.TemporaryDirectory() as own:
-        previous, tempfile.tempdir = tempfile.tempdir, own
+    with tempfile.TemporaryDirectory() as root:
+        saved, convert.TMP_ROOT = convert.TMP_ROOT, root
         try:
-            try:
-                parse_file(damaged, name, extract_targets=extract_targets)
-            except PlanImportError as exc:
-                assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
-            assert list(Path(own).glob("luoshi-convert-*")) == []  # the sandbox is always removed
+            parse_file(damaged, name, extract_targets=extract_targets)
+        except PlanImportError as exc:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
         finally:
-            tempfile.tempdir = previous
+            convert.TMP_ROOT = saved
+        assert list(Path(root).iterdir()) == []  # the sandbox is gone, whatever happened
