@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "tasks.models.WorkPlan.Kind",
         "ReportStatusEnum": "reports.models.ProgressReport.Status",
         "UnitKindEnum": "units.models.Unit.Kind",
+        "IndicatorKindEnum": "targets.models.PlanIndicator.Kind",
         "PlanRollupKindEnum": "rollups.models.RollupRun.Kind",
         "SummaryFileKindEnum": "rollups.models.SummaryFile.Kind",
         "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",

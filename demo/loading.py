@@ -55,6 +55,7 @@ def load_demo(stdout=None) -> bool:
     """Load everything; returns False when the demo was already there."""
     if WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").exists():
         _load_scoring()  # a demo loaded before 考核 existed gets its scheme too (once)
+        _load_five_year_plan()  # and one loaded before the 十四五 indicators its five-year plan
         return False
     with transaction.atomic():
         committee = _load_committee()
@@ -64,6 +65,7 @@ def load_demo(stdout=None) -> bool:
     _date_the_workflow(plan)
     _publish_bulletin(plan, people["office"])
     _load_scoring()
+    _load_five_year_plan()
     return True
 
 
@@ -217,3 +219,58 @@ def _fill(report, people, code, quarter_index, finish=True):
     if not finish or (code == "mz" and quarter_index == 1):
         return report  # awaiting the office's review, so the queue is not empty
     return services.accept(report=report, user=office)
+
+
+# ---------------------------------------------------------------- 十四五 plan, indicators, yearly values
+
+FYP_TITLE = "吉林省“十四五”残疾人保障和发展规划"
+# Values entered by the office for 2021–2025 with their source; None: the year comes from the roll-up of the
+# annual plan's targets linked to the indicator (the 2021 key-task plan's targets).
+FYP_VALUES = {
+    1: ["95.5", "96", "96.2", "96.5", "97"],
+    2: ["88.5", "89", "89.3", "89.8", "90.2"],
+    3: ["95.2", "95.5", "96", "96.1", "96.3"],
+    4: [None, "21000", "20500", "21000", "22000"],
+    5: [None, "5200", "5300", "5400", "5500"],
+    6: ["95.5", "96", "96.3", "96.8", "97.2"],
+    7: ["81", "82", "82.5", "83.8", "84.6"],
+    8: ["81.5", "83", "84", "85", "85.5"],
+    9: [None, "2000", "2100", "2200", "2300"],
+    10: ["29", "28", "27.5", "26", "24.8"],
+}
+FYP_LINKS = {"城镇新增残疾人就业": 5, "培训残疾人": 4, "困难残疾人家庭无障碍改造": 9}
+
+
+def _load_five_year_plan():
+    """The province's 十四五 plan with its ten main indicators (imported from the plan's indicator table),
+    the 2021 plan's targets linked to them and five years of values, so the mid-term (2023) and final (2025)
+    evaluations have something to say. Once."""
+    from targets import services as indicator_services
+    from targets.models import Target
+
+    committee = Committee.objects.filter(code="jilin").first()
+    office = get_user_model().objects.filter(username="office").first()
+    if committee is None or office is None or WorkPlan.objects.filter(committee=committee, title=FYP_TITLE).exists():
+        return
+    with transaction.atomic():
+        plan = WorkPlan.objects.create(committee=committee, title=FYP_TITLE, kind=WorkPlan.Kind.FIVE_YEAR,
+                                       issuer="吉林省人民政府", doc_number="吉政发〔2021〕20号",
+                                       issued_on=datetime.date(2021, 9, 30), period_start=2021, period_end=2025,
+                                       status=WorkPlan.Status.PUBLISHED, created_by=office)
+        preview = indicator_services.preview_table(
+            user=office, plan=plan, content=(DATA / "jilin-14th-fyp-indicators.txt").read_bytes())
+        choices = {name: (str(sugg[0][1]) if sugg and sugg[0][2] >= 85 else "ignore")
+                   for name, sugg in preview["unknown_units"].items()}
+        indicator_services.confirm_table(user=office, plan=plan, preview=preview, unit_choices=choices)
+        by_number = {i.number: i for i in plan.indicators.all()}
+        annual = WorkPlan.objects.filter(committee=committee, doc_number="吉政残工委发〔2021〕2号").first()
+        if annual is not None:
+            links = {t.pk: by_number[FYP_LINKS[t.indicator]].pk
+                     for t in Target.objects.filter(task__plan=annual, indicator__in=FYP_LINKS)}
+            indicator_services.link_targets(user=office, plan=annual, links=links)
+        for number, values in FYP_VALUES.items():
+            for year, value in zip(range(2021, 2026), values, strict=True):
+                if value is not None:
+                    indicator_services.set_value(user=office, indicator=by_number[number], year=year,
+                                                 value=Decimal(value),
+                                                 source=f"{year}年吉林省残疾人事业发展统计公报")

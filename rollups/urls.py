@@ -14,4 +14,5 @@ urlpatterns = [
     path("rounds/<int:round_pk>/bulletin/", views.bulletin_page, name="round-bulletin"),
     path("rounds/<int:round_pk>/bulletin/docx/", views.bulletin_docx, name="round-bulletin-docx"),
     path("scoring/", include("rollups.scoring.urls")),  # 考核
+    path("fyp/", include("rollups.evaluation.urls")),  # 五年规划主要指标与评估
 ]

@@ -1,4 +1,6 @@
 """Reads for targets."""
+from django.db import models
+
 from tasks.models import PlanChange
 
 
@@ -33,6 +35,57 @@ def revised_from(changes) -> dict:
     return first
 
 
+# ---------------------------------------------------------------- five-year plan indicators
+
+def _wide(user):
+    from units.selectors import access_for
+
+    return access_for(user)
+
+
+def indicator_plans_for(user):
+    """Multi-year plans whose indicators ``user`` may read: the office, leaders and API clients of the
+    plan's committee or a committee above it (``access_for``'s wide committees); nobody else."""
+    from tasks.models import WorkPlan
+
+    access = _wide(user)
+    qs = WorkPlan.objects.filter(period_end__gt=models.F("period_start")).select_related("committee")
+    return qs if access.is_superuser else qs.filter(committee_id__in=access.wide_committee_ids)
+
+
+def indicators_for(user):
+    from .models import PlanIndicator
+
+    access = _wide(user)
+    qs = PlanIndicator.objects.select_related("plan", "responsible_unit")
+    return qs if access.is_superuser else qs.filter(plan__committee_id__in=access.wide_committee_ids)
+
+
+def indicator_values_for(user):
+    from .models import IndicatorValue
+
+    access = _wide(user)
+    qs = IndicatorValue.objects.select_related("indicator", "entered_by")
+    return qs if access.is_superuser else qs.filter(indicator__plan__committee_id__in=access.wide_committee_ids)
+
+
+def can_manage_indicators(user, plan) -> bool:
+    return _wide(user).is_office_of(plan.committee_id)
+
+
+def annual_plans_of(plan):
+    """The committee's annual plans inside a five-year plan's period (the plans whose targets link to it)."""
+    from tasks.models import WorkPlan
+
+    return (WorkPlan.objects.filter(committee_id=plan.committee_id, period_start=models.F("period_end"),
+                                    period_start__gte=plan.period_start, period_end__lte=plan.period_end)
+            .exclude(status="draft").order_by("period_start", "id"))
+
+
+def value_history(indicator):
+    """Every saved version of the indicator's yearly values, newest first."""
+    return indicator.values.model.history.filter(indicator_id=indicator.pk).select_related("history_user") \
+        .order_by("-history_date")
 def revision_text(changes) -> str:
     """One line saying how a target was revised: "调整：目标值 5000 → 5600（2026-11-30，原因：…）；…"."""
     parts = []

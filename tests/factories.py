@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from reports.models import DeadlineExtension, ProgressReport, RefusedEdit, ReportingRound, TargetValue
-from targets.models import Allocation, Target
+from targets.models import Allocation, IndicatorValue, PlanIndicator, Target
 from tasks.models import Assignment, Section, Task, WorkPlan
 from units.models import Committee, Unit, UnitAlias, UnitRole
 
@@ -219,3 +219,33 @@ class ScoreAdjustmentFactory(factory.django.DjangoModelFactory):
     scheme = factory.SubFactory(ScoringSchemeFactory)
     points = 1
     reason = "获省政府表彰"
+
+
+class FiveYearPlanFactory(WorkPlanFactory):
+    title = factory.Sequence(lambda n: f"“十四五”残疾人保障和发展规划{n}")
+    kind = WorkPlan.Kind.FIVE_YEAR
+    period_start = 2021
+    period_end = 2025
+
+
+class PlanIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanIndicator
+
+    plan = factory.SubFactory(FiveYearPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"城乡残疾人基本康复服务覆盖率{n}")
+    measure_unit = "%"
+    baseline = Decimal("80")
+    target_value = Decimal("85")
+    kind = PlanIndicator.Kind.BINDING
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(PlanIndicatorFactory)
+    year = 2021
+    value = Decimal("82")
+    source = "2021年残疾人事业发展统计公报"

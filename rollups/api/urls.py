@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import scoring, views
+from . import evaluation, scoring, views
 
 router = SimpleRouter()
 router.register("plan-rollups", views.PlanRollupViewSet, basename="api-plan-rollup")
@@ -8,4 +8,5 @@ router.register("committee-rollups", views.CommitteeRollupViewSet, basename="api
 router.register("summaries", views.SummaryFileViewSet, basename="api-summary")
 router.register("scoring-schemes", scoring.ScoringSchemeViewSet, basename="api-scoring-scheme")
 router.register("scoring-results", scoring.ScoringResultViewSet, basename="api-scoring-result")
+router.register("fyp-evaluations", evaluation.EvaluationViewSet, basename="api-fyp-evaluation")
 urlpatterns = router.urls

@@ -19,7 +19,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "task", "plan", "indicator", "value", "measure_unit", "comparator", "per_unit", "ambiguous",
-                  "baseline", "quote", "order", "display", "allocations"]
+                  "baseline", "quote", "order", "plan_indicator", "display", "allocations"]
         read_only_fields = fields
 
 

@@ -56,3 +56,20 @@ def test_demo_has_a_scoring_scheme_with_scores():
     assert any(line.link for c in cards for i in c.items for line in i.lines)
     rs_cards, _ = selectors.results(get_user_model().objects.get(username="rs_reporter"), scheme)
     assert [c.name for c in rs_cards] == ["省人社厅"]
+
+
+@pytest.mark.django_db
+def test_demo_has_a_five_year_plan_with_mid_term_and_final_evaluation():
+    from demo.loading import load_demo
+    from rollups.evaluation.selectors import evaluate_plan
+
+    load_demo()
+    plan = WorkPlan.objects.get(title__contains="十四五")
+    assert plan.indicators.count() == 10
+    assert Target.objects.filter(plan_indicator__plan=plan).count() == 3
+    mid, final = evaluate_plan(plan, 2023), evaluate_plan(plan, 2025)
+    assert mid.sentence().startswith("10项主要指标中，5项约束性指标、5项预期性指标。")
+    assert {o.judgement for o in mid.outcomes} == {"done", "likely", "hard"}
+    assert any(v[1] == "年度计划目标汇总" for o in mid.outcomes for v in o.values.values())
+    assert final.counts()["done"] == 9 and final.index is not None
+    assert load_demo() is False and plan.indicators.count() == 10  # once
