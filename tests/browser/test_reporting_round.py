@@ -125,8 +125,9 @@ def flow_in_browser(world):
 
     u = world.users
     report = world.report_of(world.lead_unit)
+    # 1000 of 5600 is below 序时进度: the report explains why (存在问题), as submitting requires.
     report = services.save_draft(report=report, user=u["lead_reporter"], version=1, progress="第一稿",
-                                 figures={world.target.pk: "1000"})
+                                 problems="上半年招聘会推迟，就业人数集中在下半年。", figures={world.target.pk: "1000"})
     report = services.approve(report=services.submit(report=report, user=u["lead_reporter"]), user=u["lead_approver"])
     services.return_report(report=report, user=u["office"], comment="请补充")
     return world
