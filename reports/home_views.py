@@ -4,7 +4,7 @@
 * approver → 待我审核 with one-click sign-off / send-back;
 * office → 工作台 (reports waiting for review with 批量采纳, late units per open round with 一键催办,
   rounds closing this week, plans in draft, imports not confirmed);
-* leader → the dashboard of their committee's latest plan.
+* leader → the dashboard of the plan their committee last reported on.
 
 Someone with several roles sees each part (the office's first). The plan list is at /plans/.
 """
@@ -24,14 +24,23 @@ from units.selectors import access_for
 
 from . import reminders, selectors, services
 from .forms import CommentForm
+from .models import ReportingRound
 
 Role = UnitRole.Role
 
 
-def _leader_plan(access):
-    plans = WorkPlan.objects.filter(committee_id__in=access.committees_with(Role.LEADER)).exclude(
-        status=WorkPlan.Status.DRAFT)
-    return plans.order_by("-period_start", "-pk").first()
+def _leader_dashboard(access):
+    """The dashboard a leader opens first: the plan their units last reported on, at that year
+    (a five-year plan without rounds of its own is not where the year's work shows)."""
+    committees = access.committees_with(Role.LEADER)
+    latest = (ReportingRound.objects.filter(plan__committee_id__in=committees)
+              .exclude(plan__status=WorkPlan.Status.DRAFT).select_related("plan")
+              .order_by("-period_end", "-pk").first())
+    if latest is not None:
+        return f"{reverse('plan-dashboard', args=[latest.plan_id])}?year={latest.period_end.year}"
+    plan = (WorkPlan.objects.filter(committee_id__in=committees).exclude(status=WorkPlan.Status.DRAFT)
+            .order_by("-period_start", "-pk").first())
+    return reverse("plan-dashboard", args=[plan.pk]) if plan else reverse("dashboard-index")
 
 
 @login_required
@@ -42,8 +51,7 @@ def home(request):
     is_approver = bool(access.units_with(Role.APPROVER))
     if not (is_office or is_reporter or is_approver):
         if access.committees_with(Role.LEADER):
-            plan = _leader_plan(access)
-            return redirect(reverse("plan-dashboard", args=[plan.pk]) if plan else reverse("dashboard-index"))
+            return redirect(_leader_dashboard(access))
         return task_views.home(request)  # anyone else: the plan list
     today = timezone.localdate()
     context = {"today": today, "is_office": is_office, "is_reporter": is_reporter, "is_approver": is_approver}
