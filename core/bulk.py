@@ -65,12 +65,19 @@ def bulk_insert(model, columns, rows, *, using="default", batch_size=1000) -> in
     count = 0
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
-        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(fields[c].column) for c in columns)}) FROM STDIN"
+        # Fields the caller does not name get their model default (Django defaults are not database
+        # defaults): a field added to a model later never breaks a generator that predates it.
+        omitted = [f for f in model._meta.concrete_fields
+                   if f.attname not in columns and not f.primary_key and not f.null
+                   and (f.has_default() or f.empty_strings_allowed)]  # text without a default: ""
+        tail = "".join("\t" + _converter(f)(f.get_default()) for f in omitted)
+        names = [fields[c].column for c in columns] + [f.column for f in omitted]
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
         converters = [_converter(fields[c]) for c in columns]
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             lines = []
             for row in rows:
-                lines.append("\t".join([convert(v) for convert, v in zip(converters, row, strict=True)]))
+                lines.append("\t".join([convert(v) for convert, v in zip(converters, row, strict=True)]) + tail)
                 count += 1
                 if len(lines) >= batch_size:
                     copy.write("\n".join(lines) + "\n")

@@ -45,6 +45,8 @@ def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
         page.get_by_label("用户名").fill("office")
         page.get_by_label("密码").fill("luoshi-demo-2021")
         page.get_by_role("button", name="登录").click()
+        page.wait_for_url(base + "/", wait_until="load")  # the office lands on its 工作台
+        page.get_by_role("banner").get_by_role("link", name="工作计划").click()
         page.get_by_role("link", name="吉林省人民政府残疾人工作委员会2021年重点工作任务").click()
         # Wait for what each assertion needs (the plan page, then its stylesheet), not a fixed time:
         # under load the click returns before the new page and its CSS have arrived.

@@ -223,7 +223,8 @@ def test_a_failing_roll_up_does_not_fail_the_accept(world, monkeypatch, django_c
     monkeypatch.setattr(rollup, "recompute_for_report", broken)
     u = world.users
     report = world.report_of(world.lead_unit)
-    report = report_services.save_draft(report=report, user=u["lead_reporter"], version=report.version, progress="完成。")
+    report = report_services.save_draft(report=report, user=u["lead_reporter"], version=report.version, progress="完成。",
+                                        figures={world.target.pk: "5600"})
     report = report_services.submit(report=report, user=u["lead_reporter"])
     report = report_services.approve(report=report, user=u["lead_approver"])
     with django_capture_on_commit_callbacks(execute=True):
