@@ -2,13 +2,12 @@
 
 The fixtures in tests/fixtures/formats/ were rendered from the plan fixtures by
 ``tests/fixtures/formats/build.py`` (text -> .docx -> Word 97 by LibreOffice, division
-table -> .xlsx -> Excel 97); ``score.py`` there is the plan fixtures' scorer.
+table -> .xlsx -> Excel 97), scored by the plan fixtures' ``score.py``.
 LibreOffice is a test dependency (``make test`` and ``.ci/run`` install it): a missing
 ``soffice`` fails these tests, it does not skip them.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from targets.extraction import extract_targets
 from tasks.importer import PlanImportError, convert, parse_file, read_document
 from tasks.models import PlanImport, WorkPlan
+from tests.plan_fixtures import score_module
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 CONVERTED = sorted(p for p in FORMATS.iterdir() if p.suffix in (".doc", ".wps", ".xls", ".et", ".rtf"))
@@ -29,10 +29,7 @@ KEY_TASKS_DOC = FORMATS / "jilin-2021-key-tasks.doc"
 
 
 def load_score():
-    spec = importlib.util.spec_from_file_location("formats_score", FORMATS / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    return score_module().score  # the plan fixtures' own scorer
 
 
 def expected_for(path: Path) -> dict:

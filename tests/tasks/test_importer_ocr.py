@@ -7,7 +7,6 @@ flow tests use a stand-in engine that returns the plan's lines, so they stay fas
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -21,6 +20,7 @@ from targets.extraction import extract_targets
 from tasks import importing, scans
 from tasks.importer import PlanImportError, ocr, parse_file, read_document
 from tasks.models import PlanImport, WorkPlan
+from tests.plan_fixtures import score_module
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 SCAN = FORMATS / "jilin-2021-key-tasks.scan.pdf"
@@ -28,10 +28,7 @@ EXPECTED = json.loads((FORMATS / "jilin-2021-key-tasks.expected.json").read_text
 
 
 def load_score():
-    spec = importlib.util.spec_from_file_location("formats_score", FORMATS / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    return score_module().score  # the plan fixtures' own scorer
 
 
 def png(width, height, mode="1") -> bytes:

@@ -1,7 +1,6 @@
 """会议纪要 and 领导批示 imported as a 督办 list: same preview, unit resolution and confirm flow."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from tasks import importing
 from tasks.importer import PlanImportError, parse_plan
 from tasks.models import PlanImport, Task, WorkPlan
 from tests import factories as f
+from tests.plan_fixtures import score_module
 from units.models import Unit
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -24,10 +24,7 @@ INSTRUCTION = FORMATS / "instruction-2021-leader.txt"
 
 
 def load_score():
-    spec = importlib.util.spec_from_file_location("formats_score", FORMATS / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    return score_module().score  # the plan fixtures' own scorer
 
 
 def expected(path: Path) -> dict:

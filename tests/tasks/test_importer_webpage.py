@@ -1,7 +1,6 @@
 """Plans copied from a web page: breadcrumbs, meta lines, tools and footers are dropped."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,16 +9,14 @@ import pytest
 from targets.extraction import extract_targets
 from tasks.importer import parse_file, parse_plan
 from tasks.importer.webpage import is_web_furniture
+from tests.plan_fixtures import score_module
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 WEB = sorted([*FORMATS.glob("*.web.txt"), *FORMATS.glob("*.html")])
 
 
 def load_score():
-    spec = importlib.util.spec_from_file_location("formats_score", FORMATS / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
+    return score_module().score  # the plan fixtures' own scorer
 
 
 def test_there_are_web_copies():
