@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from reports.models import ProgressReport
 from targets.models import Target
-from tasks.models import Assignment, WorkPlan
+from tasks.models import Assignment, Task, WorkPlan
 from units.models import Committee, Unit
 
 from ..models import TargetRollup, TaskRollup, TaskStatus, UnitRollup
@@ -197,10 +197,10 @@ def _member_units(own, result, choices, plans, weights, today, year):
     rows = (year_reports.values("round__plan_id", "unit_id")
             .annotate(grp=Case(When(fine, then=Value(0)), default=F("id"), output_field=BigIntegerField()))
             .values("round__plan_id", "unit_id", "grp")
-            .annotate(n=Count("id"), period=Max("round__period_label"), ref=Max("task__ref"), d=Max("due"),
-                      s=Max("day"), st=Max("status"), end=Max("round__period_end"), o=Max("task__order"))
+            .annotate(n=Count("id"), period=Max("round__period_label"), task=Max("task_id"), d=Max("due"),
+                      s=Max("day"), st=Max("status"), end=Max("round__period_end"))
             .order_by()
-            .values_list("grp", "round__plan_id", "unit_id", "n", "period", "ref", "d", "s", "st", "end", "o"))
+            .values_list("grp", "round__plan_id", "unit_id", "n", "period", "task", "d", "s", "st", "end"))
     ReportLine = rules.ReportLine
     others = []
     for row in rows:
@@ -210,8 +210,12 @@ def _member_units(own, result, choices, plans, weights, today, year):
                 subjects.facts[key].reports.append(ReportLine("按时报送并已采纳", "", rules.ON_TIME, True, row[3]))
         else:
             others.append(row)
-    others.sort(key=lambda r: (r[9], r[10], r[0]))  # period end, task order, report id
-    for pk, plan_id, unit_id, _n, period, ref, due, day, status, _end, _order in others:
+    # The tasks' numbers and order, read once rather than joined to every report of the year.
+    tasks = {pk: (ref, order) for pk, ref, order in
+             Task.objects.filter(plan_id__in=plan_ids).values_list("id", "ref", "order").order_by()}
+    others.sort(key=lambda r: (r[9], tasks[r[5]][1], r[0]))  # period end, task order, report id
+    for pk, plan_id, unit_id, _n, period, task_id, due, day, status, _end in others:
+        ref = tasks[task_id][0]
         if day is not None:
             timeliness = rules.ON_TIME if day <= due else rules.LATE
         elif due < today:
@@ -229,9 +233,10 @@ def _member_units(own, result, choices, plans, weights, today, year):
     history = ProgressReport.history.model
     returns = (history.objects.filter(round__plan_id__in=plan_ids, round__period_end__gte=year_start,
                                       round__period_end__lte=year_end, status=Status.RETURNED, history_type="~")
-               .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task__ref")
+               .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task_id")
                .annotate(n=Count("history_id")).order_by("id"))
-    for pk, plan_id, unit_id, period, ref, n in returns:
+    for pk, plan_id, unit_id, period, task_id, n in returns:
+        ref = tasks.get(task_id, ("",))[0]  # a history row may outlive its task
         subjects, key = key_of(plan_id, unit_id)
         if key:
             subjects.facts[key].returns.append(rules.ReturnLine(f"{period} 任务{ref}", history_link.format(pk), n))
