@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.reporting_nav",
                 "security.context_processors.security_nav",
+                "demo.context_processors.demo",
             ],
         },
     },
@@ -272,6 +273,12 @@ LUOSHI_AUDIT_ROTATION_HOUR = env.int("LUOSHI_AUDIT_ROTATION_HOUR", default=3)
 CELERY_BEAT_SCHEDULE["security-rotate-logs"] = {
     "task": "security.jobs.rotate_security_logs", "schedule": crontab(hour=LUOSHI_AUDIT_ROTATION_HOUR, minute=15),
 }
+
+# Demo mode (the default outside production; `make run`): the header links the 演示说明 page, which says
+# which day the demo data simulates and lists the demo log-ins. Off in production.
+LUOSHI_DEMO = env.bool("LUOSHI_DEMO", default=not PRODUCTION)
+# Embedded mode's scheduler: the beat jobs run inside the dev server's serving process (no Celery beat).
+LUOSHI_EMBEDDED_SCHEDULER = env.bool("LUOSHI_EMBEDDED_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":

@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", security_views.password_change, name="password-change"),
     path("security/", include("security.urls")),
+    path("demo/", include("demo.urls")),  # 演示说明 (demo mode only)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
