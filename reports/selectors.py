@@ -592,7 +592,8 @@ def office_review_queue(user, *, today=None):
 
 def late_units_by_round(user, *, today=None, rounds=None):
     """Per open round of the office: the units past their due date (extension included) with reports
-    still missing, and how many. [{"round", "units": [{"unit", "missing", "due"}]}] in four queries."""
+    still missing, how many, and how many times the office has chased the unit in that round (催办).
+    [{"round", "units": [{"unit", "missing", "due", "chased"}]}] in at most five queries."""
     today = today or timezone.localdate()
     rounds = {r.pk: r for r in (rounds if rounds is not None else _office_rounds(user, today))}
     rows = (
@@ -604,10 +605,17 @@ def late_units_by_round(user, *, today=None, rounds=None):
     )
     rows = list(rows)
     units = {u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows})}
+    chased = {}
+    if rows:
+        chased = {(c["round_id"], c["unit_id"]): c["n"] for c in (
+            ReminderLog.objects.filter(round_id__in={r["round_id"] for r in rows}, unit_id__in=units,
+                                       kind=ReminderLog.Kind.CHASE)
+            .values("round_id", "unit_id").annotate(n=Count("id")).order_by())}
     result = {}
     for row in rows:
         group = result.setdefault(row["round_id"], {"round": rounds[row["round_id"]], "units": []})
-        group["units"].append({"unit": units[row["unit_id"]], "missing": row["missing"], "due": row["due"]})
+        group["units"].append({"unit": units[row["unit_id"]], "missing": row["missing"], "due": row["due"],
+                               "chased": chased.get((row["round_id"], row["unit_id"]), 0)})
     for group in result.values():
         group["units"].sort(key=lambda u: (u["unit"].order, u["unit"].short_name))
         group["missing"] = sum(u["missing"] for u in group["units"])

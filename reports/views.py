@@ -41,6 +41,7 @@ from .forms import (
     ScheduleForm,
 )
 from .models import Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
+from .templatetags.reporting import person
 
 S = ProgressReport.Status
 Role = UnitRole.Role
@@ -243,8 +244,14 @@ def report_autosave(request, pk):
     except ValidationError as exc:
         return JsonResponse({"ok": False, "message": _("自动保存未进行：%(e)s") % {"e": "；".join(_messages_of(exc))}},
                             status=400)
-    return JsonResponse({"ok": True, "version": saved.version, "message": _("已自动保存（第%(v)s版，%(t)s）") % {
-        "v": saved.version, "t": timezone.localtime(saved.updated_at).strftime("%H:%M")}})
+    when = timezone.localtime(saved.updated_at)
+    return JsonResponse({
+        "ok": True, "version": saved.version,
+        "message": _("已自动保存（第%(v)s版，%(t)s）") % {"v": saved.version, "t": when.strftime("%H:%M")},
+        # The report's 版本 line, as the page shows it after a reload.
+        "version_line": _("第%(v)s版") % {"v": saved.version} + "，" + person(request.user) + " "
+        + when.strftime("%Y-%m-%d %H:%M"),
+    })
 
 
 ACTIONS = {

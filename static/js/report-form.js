@@ -9,7 +9,9 @@
   "use strict";
   var form = document.querySelector("form.report-form");
   if (!form) { return; }
-  var status = form.querySelector(".autosave-status");
+  var status = form.querySelector(".autosave-status");  // role=status: announced politely
+  var alertBox = form.querySelector(".autosave-error");  // role=alert: a failure is announced at once
+  var versionLine = document.querySelector(".version-line");  // 版本 in the report's details
   var version = form.querySelector("input[name=version]");
   var url = form.getAttribute("data-autosave-url");
   var msgStopped = form.getAttribute("data-msg-stopped") || "";
@@ -23,9 +25,8 @@
 
   function dirty() { return edits !== savedEdits; }
   function say(text, bad) {
-    if (!status) { return; }
-    status.textContent = text;
-    status.className = "autosave-status" + (bad ? " autosave-bad" : "");
+    if (status) { status.textContent = bad ? "" : text; }
+    if (alertBox) { alertBox.textContent = bad ? text : ""; }
   }
 
   form.addEventListener("input", function () { edits += 1; });
@@ -55,6 +56,7 @@
         var body = result.body || {};
         if (result.code === 200 && body.ok) {
           version.value = body.version;
+          if (versionLine && body.version_line) { versionLine.textContent = body.version_line; }
           savedEdits = sending;
           say(body.message, false);
         } else if (result.code === 409) {

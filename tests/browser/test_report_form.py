@@ -78,12 +78,15 @@ def test_autosave_then_conflict_loses_nothing(page_as, world, axe, settings):
     page.goto(page.base_url + f"/reports/{report.pk}/")
     page.get_by_label("进展情况").fill("手机上写的第一段。")
     page.get_by_text("已自动保存（第2版").wait_for()
+    assert page.locator(".version-line").inner_text().startswith("第2版，")  # the 版本 line follows the save
+    assert page.get_by_role("status").filter(has_text="已自动保存").count() == 1
     report.refresh_from_db()
     assert report.version == 2 and report.progress == "手机上写的第一段。"
     # A colleague saves from another computer.
     services.save_draft(report=report, user=world.users["lead_reporter"], version=2, progress="同事在电脑上保存的文字")
     page.get_by_label("进展情况").fill("手机上写的第一段。第二段，还在写。")
     page.get_by_text("自动保存已停止").wait_for()
+    assert "自动保存已停止" in page.get_by_role("alert").filter(has_text="自动保存").inner_text()
     check(page, axe, "report-form-conflict-390")
     report.refresh_from_db()
     assert report.progress == "同事在电脑上保存的文字"  # never overwritten

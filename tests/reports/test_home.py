@@ -160,3 +160,27 @@ def test_home_query_count_is_constant_as_rounds_grow(client, world, flow, django
         services.save_draft(report=report, user=world.users["lead_reporter"], version=report.version, progress="x")
     with django_assert_max_num_queries(len(few)):
         assert client.get("/").status_code == 200
+
+
+def test_workbench_shows_how_often_each_late_unit_was_chased(client, world):
+    login(client, world, "office")
+    html = client.get("/").content.decode()
+    assert "省民政厅（1份未报）<small class=\"chased\">未催办</small>" in html
+    client.post(reverse("round-chase-late", args=[world.round.pk]))
+    client.post(reverse("round-chase-late", args=[world.round.pk]))
+    html = client.get("/").content.decode()
+    assert "省民政厅（1份未报）<small class=\"chased\">催办2次</small>" in html
+    assert "省人社厅" in html and html.count("催办2次") == 2
+
+
+def test_chase_counts_are_per_round_and_only_the_offices(client, world, flow):
+    from reports.selectors import late_units_by_round
+
+    other = extra_round(world, 1)
+    ReminderLog.objects.create(round=other, unit=world.part_unit, kind="chase", due_on=other.due_on, missing=1)
+    ReminderLog.objects.create(round=world.round, unit=world.part_unit, kind="overdue", step=1,
+                               due_on=world.round.due_on, missing=1)
+    groups = {g["round"].pk: g for g in late_units_by_round(world.users["office"])}
+    counts = {u["unit"].short_name: u["chased"] for u in groups[world.round.pk]["units"]}
+    assert counts["省民政厅"] == 0  # a scheduled overdue reminder is not a 催办, nor one in another round
+    assert late_units_by_round(world.users["other_office"]) == []

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import Attachment, ProgressReport, RefusedEdit
 
@@ -79,6 +80,19 @@ def test_autosave_saves_a_new_version_through_the_same_service(client, world):
     report.refresh_from_db()
     assert report.progress == "自动保存的文字" and report.version == 2
     assert report.history.first().history_change_reason == "自动保存"
+    # The page's 版本 line is replaced by this one (it would read 第1版 until a reload otherwise).
+    when = timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M")
+    name = world.users["lead_reporter"].get_full_name() or "lead_reporter"
+    assert response.json()["version_line"] == f"第2版，{name} {when}"
+
+
+def test_report_form_announces_saves_politely_and_failures_as_alerts(client, world):
+    report = world.report_of(world.lead_unit)
+    login(client, world, "lead_reporter")
+    html = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert '<p class="autosave-status" role="status" aria-live="polite"></p>' in html
+    assert '<p class="autosave-error" role="alert"></p>' in html
+    assert '<span class="version-line">第1版' in html
 
 
 def test_autosave_conflict_never_overwrites_and_keeps_the_refused_text(client, world):
