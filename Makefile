@@ -18,12 +18,11 @@ install: $(PY)
 install-test: $(PY)
 	$(PIP) install --quiet -e ".[test]"
 
-## make run: embedded mode — SQLite, Celery eager, demo data, http://127.0.0.1:8000
+## make run: embedded mode — SQLite, Celery eager, demo data, scheduled jobs in-process, http://127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Luoshi 已启动：http://$(HOST)/"
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py serve $(HOST)
 
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 test: install-test browser-deps importer-deps

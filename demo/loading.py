@@ -59,6 +59,10 @@ def demo_logins():
     return [(username, name) for username, name, _, _ in DEMO_PEOPLE] + [("admin", "系统管理员")]
 
 
+def demo_loaded() -> bool:
+    return WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").exists()
+
+
 def demo_login_table():
     """(role, name, log-in, password) of every demo account, for the 演示说明 page and ``manage.py serve``."""
     rows = [("、".join(str(UnitRole.Role(r).label) for r in roles), name, username, DEMO_PASSWORD)
@@ -73,7 +77,7 @@ def load_demo(stdout=None) -> bool:
     in the order the events happened, so history versions, notifications, reminders and review
     times carry 2021's dates (and January 2022's for the overdue fourth quarter), never the day of loading.
     """
-    if WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").exists():
+    if demo_loaded():
         _load_scoring()  # a demo loaded before 考核 existed gets its scheme too (once)
         _load_five_year_plan()  # and one loaded before the 十四五 indicators its five-year plan
         return False

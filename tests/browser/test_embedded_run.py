@@ -4,7 +4,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -29,16 +29,28 @@ def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
         assert done.returncode == 0, done.stderr
     assert "未重复载入" in done.stdout and "office" in done.stdout
     port = free_port()
-    server = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # `make run` serves with `manage.py serve`: runserver plus the scheduled jobs in-process, and the URL
+    # and the demo log-ins as the last lines once it listens.
+    server = subprocess.Popen(manage + ["serve", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output, listening = [], threading.Event()
+
+    def read():
+        for line in server.stdout:
+            output.append(line.rstrip("\n"))
+            if line.split()[-2:] == ["admin", "luoshi-demo-2021"]:
+                listening.set()
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        assert listening.wait(120), "\n".join(output)
+        startup = list(output)
+        assert startup[-13] == f"落实已启动：{base}/", startup
+        assert startup[-10].split() == ["角色", "姓名", "登录名", "密码"]
+        assert any(line.startswith("定时任务在本进程内运行") for line in startup)
+        assert not any("Traceback" in line for line in startup), startup
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()  # listening when it says so
         context = browser.new_context()
         page = context.new_page()
         page.goto(base + "/")
