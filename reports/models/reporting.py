@@ -121,6 +121,14 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.round.period_label} · {self.task.ref} · {self.unit}"
 
+    def get_status_display(self):
+        """The status's label (Django's generated method hashes every choice's lazy label on each call:
+        a third of the reporter's home page at province scale)."""
+        try:
+            return self.Status(self.status).label
+        except ValueError:
+            return self.status
+
     @property
     def return_pending(self) -> bool:
         """Returned with a comment and not resubmitted yet: the comment stays in view, highlighted."""
