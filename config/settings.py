@@ -368,6 +368,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
                              "filters": ["request_id", "job"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-guid says at INFO, on every request, that it made a request id: one log line per request
+    # for nothing (a formatted JSON record each time); its warnings still show.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
