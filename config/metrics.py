@@ -6,7 +6,6 @@ from django.conf import settings
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 
 from core import jobmetrics
-
 from reports.models import WorkflowEvent
 
 logger = logging.getLogger(__name__)
