@@ -254,6 +254,9 @@ CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
 }
 # Roll-ups: incremental after every accepted report, and a full run every night (rollups/engine.py).
 LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+# Memory for the sorts of one full roll-up transaction (PostgreSQL work_mem, set for that transaction
+# only); "" leaves the server's setting.
+LUOSHI_ROLLUP_WORK_MEM = env.str("LUOSHI_ROLLUP_WORK_MEM", default="32MB")
 # The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
 CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
     "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,
