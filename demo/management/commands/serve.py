@@ -11,7 +11,7 @@ from django.core.management.commands.runserver import Command as RunserverComman
 
 from core.scheduler import EmbeddedScheduler
 from demo.clock import DEMO_TODAY
-from demo.loading import demo_login_table, demo_loaded
+from demo.loading import demo_loaded, demo_login_table
 
 
 def _width(text):
