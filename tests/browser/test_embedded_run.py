@@ -20,7 +20,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
+def test_embedded_run_serves_the_demo_plan(tmp_path, browser, axe):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'embedded.sqlite3'}"
     manage = [sys.executable, "manage.py"]
@@ -66,6 +66,20 @@ def test_embedded_run_serves_the_demo_plan(tmp_path, browser):
         expect(page.locator("li.task")).to_have_count(21)
         # static files are served in the embedded mode too
         expect(page.locator(".site-header")).to_have_css("display", "flex")
+        # The header's 演示说明 says which day the demo simulates; its page lists the log-ins.
+        page.get_by_role("banner").get_by_role("link", name="演示说明（模拟 2022-01-18）").click()
+        page.wait_for_url(base + "/demo/", wait_until="load")
+        expect(page.get_by_text("演示数据模拟的日期：2022年1月18日")).to_be_visible()
+        expect(page.get_by_role("cell", name="rs_reporter")).to_be_visible()
+        # The 工作台 of the simulated day: the fourth quarter's late units, each chased.
+        page.goto(base + "/", wait_until="load")
+        expect(page.get_by_text("省人社厅（").first).to_be_visible()
+        assert "催办2次" in page.content()
+        violations = axe(page, "embedded-demo-workbench")
+        assert violations == [], violations
+        page.goto(base + "/demo/", wait_until="load")
+        violations = axe(page, "embedded-demo-notice")
+        assert violations == [], violations
         context.close()
     finally:
         server.terminate()
