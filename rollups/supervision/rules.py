@@ -105,7 +105,7 @@ def check_steps(rows) -> dict:
         if row.get("enabled") and not set(row.get("notify") or ()) & set(AUDIENCES):
             add(level, "notify", _("第%(n)s级至少要通知一类人员。") % {"n": level})
     enabled = sorted((r for r in rows if r.get("enabled")), key=lambda r: r["level"])
-    for lower, higher in zip(enabled, enabled[1:]):
+    for lower, higher in zip(enabled, enabled[1:], strict=False):
         for key, label in (("overdue_days", _("报告逾期天数")), ("lagging_days", _("滞后持续天数"))):
             a, b = lower.get(key), higher.get(key)
             if isinstance(a, int) and isinstance(b, int) and b <= a:
