@@ -129,7 +129,8 @@ def _recipients(item, step):
     users = {}
     for role in roles:
         users[role.user_id] = role.user
-    names = "、".join((u.get_full_name() or u.username) for u in users.values())
+    names = "、".join(f"{u.get_full_name()}（{u.username}）" if u.get_full_name() else u.username
+                     for u in users.values())
     return list(users.values()), names
 
 
