@@ -33,8 +33,8 @@ class SupervisionItemFilterSet(django_filters.FilterSet):
                                          empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SupervisionItem.Status.choices,
                                          empty_label=_("全部"))
-    level = django_filters.TypedChoiceFilter(label=_("当前级别"), choices=Level.choices, coerce=int,
-                                             empty_label=_("全部"))
+    level = django_filters.ChoiceFilter(label=_("当前级别"), choices=[(str(v), label) for v, label in Level.choices],
+                                        empty_label=_("全部"))
 
     class Meta:
         model = SupervisionItem
