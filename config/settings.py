@@ -345,6 +345,9 @@ SPECTACULAR_SETTINGS = {
         "PlanRollupKindEnum": "rollups.models.RollupRun.Kind",
         "SummaryFileKindEnum": "rollups.models.SummaryFile.Kind",
         "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
+        "SupervisionStatusEnum": "rollups.models_supervision.SupervisionItem.Status",
+        "SupervisionLevelEnum": "rollups.models_supervision.Level",
+        "BulletinStatusEnum": "rollups.models_bulletin.Bulletin.Status",
     },
 }
 

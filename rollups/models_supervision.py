@@ -29,7 +29,7 @@ class EscalationStep(models.Model):
 
     committee = models.ForeignKey(Committee, verbose_name=_("残工委"), on_delete=models.CASCADE,
                                   related_name="escalation_steps")
-    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices[1:])
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
     name = models.CharField(_("名称"), max_length=STEP_NAME_MAX)
     enabled = models.BooleanField(_("启用"), default=True)
     overdue_days = models.PositiveSmallIntegerField(_("报告逾期天数"), help_text=_("报告逾期达到此天数时发出"))
@@ -130,7 +130,7 @@ class SupervisionStep(models.Model):
 
     item = models.ForeignKey(SupervisionItem, verbose_name=_("督办事项"), on_delete=models.CASCADE,
                              related_name="steps")
-    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices[1:])
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
     name = models.CharField(_("名称"), max_length=STEP_NAME_MAX)
     on = models.DateField(_("发出日期"))
     days = models.PositiveSmallIntegerField(_("逾期或滞后天数"))
