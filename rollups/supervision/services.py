@@ -73,8 +73,9 @@ def save_steps(*, committee, user, rows) -> list[EscalationStep]:
 # ---------------------------------------------------------------- the daily escalation
 
 def _find_overdue(today):
-    """Overdue report slots of published plans: (report, due)."""
-    qs = annotate_due(ProgressReport.objects.filter(round__plan__status=WorkPlan.Status.PUBLISHED,
+    """Overdue report slots of the open rounds of published plans: (report, due). A closed round is over:
+    its missing reports are named in its 通报, no longer chased."""
+    qs = annotate_due(ProgressReport.objects.filter(round__plan__status=WorkPlan.Status.PUBLISHED, round__closed=False,
                                                     status__in=MISSING_STATUSES))
     return [(r, r.due) for r in qs.filter(due__lt=today).select_related("round__plan", "task")]
 
@@ -200,12 +201,14 @@ def run_escalation(*, today: datetime.date) -> dict:
             {"committee_id": rollup.task.plan.committee_id, "since": today}, today)
         counts["opened"] += created
         live.add(item.pk)
-    for item in Item.objects.filter(status=Item.Status.OPEN).exclude(pk__in=live):
-        if item.reason == Item.Reason.LAGGING and item.year != today.year:
-            continue  # a past year's task stays as it was last found; the office closes it
+    # Items of a closed round, and lagging items of a past year, stay as they were last found: no more
+    # steps, not resolved either (the cause did not go away); the office closes them (办结).
+    frozen = Q(round__closed=True) | Q(reason=Item.Reason.LAGGING) & ~Q(year=today.year)
+    for item in Item.objects.filter(status=Item.Status.OPEN).exclude(pk__in=live).exclude(frozen):
         _resolve(item, today, _("报告已报送") if item.reason == Item.Reason.OVERDUE else _("进度已赶上序时进度"))
         counts["resolved"] += 1
-    open_items = list(Item.objects.filter(status=Item.Status.OPEN).select_related("unit", "task", "round"))
+    open_items = list(Item.objects.filter(status=Item.Status.OPEN).exclude(frozen)
+                      .select_related("unit", "task", "round"))
     steps = selectors.ladders({i.committee_id for i in open_items})
     for item in open_items:
         if _escalate(item, steps[item.committee_id], today) is not None:

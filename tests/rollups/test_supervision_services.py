@@ -334,3 +334,16 @@ def test_bad_pace_settings_write_nothing(world, tolerance, weights, key, message
 def test_only_the_office_sets_the_pace(world, who):
     with pytest.raises(PermissionDenied):
         services.set_pace(plan=world.plan, user=world.users[who], tolerance_points="5", weights={})
+
+
+def test_a_closed_round_is_no_longer_chased(world):
+    run(1)
+    type(world.round).objects.filter(pk=world.round.pk).update(closed=True)
+    run(30)
+    item = item_of(world)
+    assert item.status == Item.Status.OPEN and levels(item) == [1]  # neither escalated nor resolved
+    other = f.ReportingRoundFactory(plan=world.plan, period_label="专项", period_start="2021-05-01",
+                                    period_end="2021-05-31", opens_on="2021-06-01", due_on="2021-06-10", closed=True)
+    report_services.ensure_report_slots(other)
+    run(31)
+    assert not Item.objects.filter(round=other).exists()
