@@ -31,17 +31,17 @@ class StepsForm(forms.Form):
             p = step.level
             initial_notify = sorted(step.notify)
             self.fields[f"{p}-name"] = forms.CharField(
-                label=_("名称"), max_length=STEP_NAME_MAX, initial=step.name,
+                label=_("第%(n)s级名称") % {"n": p}, max_length=STEP_NAME_MAX, initial=step.name,
                 error_messages={"required": _("请填写该级督办的名称，如“提示单”。")})
-            self.fields[f"{p}-enabled"] = forms.BooleanField(label=_("启用"), required=False, initial=step.enabled)
+            self.fields[f"{p}-enabled"] = forms.BooleanField(label=_("启用第%(n)s级") % {"n": p}, required=False, initial=step.enabled)
             self.fields[f"{p}-overdue_days"] = forms.IntegerField(
-                label=_("报告逾期天数"), min_value=0, max_value=rules.DAYS_MAX, initial=step.overdue_days,
+                label=_("第%(n)s级报告逾期天数") % {"n": p}, min_value=0, max_value=rules.DAYS_MAX, initial=step.overdue_days,
                 help_text=_("报告逾期达到此天数时发出"), error_messages=DAYS_ERRORS)
             self.fields[f"{p}-lagging_days"] = forms.IntegerField(
-                label=_("滞后持续天数"), min_value=0, max_value=rules.DAYS_MAX, initial=step.lagging_days,
+                label=_("第%(n)s级滞后持续天数") % {"n": p}, min_value=0, max_value=rules.DAYS_MAX, initial=step.lagging_days,
                 help_text=_("任务低于序时进度持续达到此天数时发出"), error_messages=DAYS_ERRORS)
             self.fields[f"{p}-notify"] = forms.MultipleChoiceField(
-                label=_("通知对象"), choices=AUDIENCE_CHOICES, required=False, initial=initial_notify,
+                label=_("第%(n)s级通知对象") % {"n": p}, choices=AUDIENCE_CHOICES, required=False, initial=initial_notify,
                 widget=forms.CheckboxSelectMultiple)
             self.levels.append((p, Level(p).label))
 
