@@ -120,11 +120,18 @@ class AdjustmentLine(NamedTuple):
 
 @dataclass
 class Facts:
+    # ``reports``: what the points are computed from — a line per report, or per ``count`` alike reports
+    # (same timeliness, accepted or not). ``report_details``, when given, returns the reports one by one
+    # for the lines (read on demand: a province ranked at once never needs them).
     reports: list = field(default_factory=list)
     returns: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     adjustments: list = field(default_factory=list)
+    report_details: Callable[[], list] | None = field(default=None, repr=False)
+
+    def reports_one_by_one(self) -> list:
+        return self.reports if self.report_details is None else self.report_details()
 
 
 class Line(NamedTuple):
@@ -186,7 +193,7 @@ def score_timeliness(spec: ItemSpec, facts: Facts) -> ItemScore:
 
     def lines():
         out = []
-        for r in facts.reports:
+        for r in facts.reports_one_by_one():
             if r.timeliness == MISSING and spec.per_missing:
                 out.append(Line(f"缺报{r.count}次：{r.label}" if r.count > 1 else f"缺报：{r.label}",
                                 -spec.per_missing * r.count, r.link))
@@ -215,7 +222,7 @@ def score_completeness(spec: ItemSpec, facts: Facts) -> ItemScore:
 
     def lines():
         out = [Line(f"未采纳：{r.label}", q(-spec.points * r.count / n_expected), r.link)
-               for r in facts.reports if r.timeliness != NOT_DUE and not r.accepted]
+               for r in facts.reports_one_by_one() if r.timeliness != NOT_DUE and not r.accepted]
         return _balance(out, points - q(spec.points))
 
     return ItemScore(COMPLETENESS, spec.label, spec.points, points, lines, f"应报{n_expected}份，已采纳{accepted}份")
