@@ -149,7 +149,7 @@ def _escalate(item, steps, today) -> SupervisionStep | None:
     if step is None:
         return None
     with transaction.atomic():
-        locked = Item.objects.select_for_update().select_related("unit", "task", "round").get(pk=item.pk)
+        locked = Item.objects.select_for_update(of=("self",)).select_related("unit", "task", "round").get(pk=item.pk)
         if locked.status != Item.Status.OPEN or locked.level >= step.level:
             return None  # a concurrent run got there first, or the office closed it meanwhile
         users, names = _recipients(locked, step)
