@@ -277,9 +277,13 @@ def write_instruction(*, plan, user, text, task=None, unit=None) -> Instruction:
     about = (_("任务%(ref)s") % {"ref": task.ref}) if task is not None else unit.short_name
     Notification.objects.bulk_create([
         Notification(user_id=uid, kind=Notification.Kind.INSTRUCTION, title=(_("领导批示：%(about)s") % {"about": about}),
-                     body=text[:4000], link=reverse("supervision-instructions"))
+                     body=text[:4000], link=_instruction_link(instruction))
         for uid in users])
     return instruction
+
+
+def _instruction_link(instruction):
+    return f"{reverse('supervision-instructions')}#instruction-{instruction.pk}"
 
 
 @transaction.atomic
@@ -306,6 +310,10 @@ def answer_instruction(*, instruction, report, user, text) -> InstructionAnswer:
     answer._history_user = user
     answer.full_clean()
     answer.save()
+    # answered: the unit's people no longer have it to do
+    unit_users = UnitRole.objects.filter(unit_id=report.unit_id).values("user_id")
+    Notification.objects.filter(kind=Notification.Kind.INSTRUCTION, link=_instruction_link(instruction),
+                                user_id__in=unit_users, resolved_at__isnull=True).update(resolved_at=timezone.now())
     return answer
 
 

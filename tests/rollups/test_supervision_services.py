@@ -208,6 +208,8 @@ def test_a_leaders_instruction_must_be_answered_in_the_next_report(world):
     answer = services.answer_instruction(instruction=instruction, report=report, user=world.users["lead_reporter"],
                                          text="已召开专题会议部署，三季度集中招聘。")
     assert (answer.report, answer.report_version, answer.unit) == (report, report.version, world.lead_unit)
+    open_notes = Notification.objects.filter(kind="instruction", resolved_at__isnull=True)
+    assert set(open_notes.values_list("user__username", flat=True)) == {"part_reporter", "part_approver"}
     submitted = report_services.submit(report=ProgressReport.objects.get(pk=report.pk),
                                        user=world.users["lead_reporter"])
     assert submitted.status == ProgressReport.Status.SUBMITTED
