@@ -265,6 +265,12 @@ CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
 CELERY_BEAT_SCHEDULE["reports-rollup-nightly"] = {
     "task": "reports.jobs.rollup_nightly", "schedule": crontab(hour=LUOSHI_ROLLUP_HOUR, minute=30),
 }
+# 督办 (rollups/supervision): every morning after the nightly roll-up, escalate overdue and lagging items
+# along each committee's steps (each step once, never after 办结) and draft the 通报 of closed rounds.
+LUOSHI_SUPERVISION_HOUR = env.int("LUOSHI_SUPERVISION_HOUR", default=8)
+CELERY_BEAT_SCHEDULE["rollups-escalate-supervision"] = {
+    "task": "rollups.jobs.escalate_supervision", "schedule": crontab(hour=LUOSHI_SUPERVISION_HOUR, minute=0),
+}
 
 # Refused (conflicting) edits kept per person and report and hour; beyond, they are refused unkept.
 LUOSHI_REFUSED_EDITS_PER_HOUR = env.int("LUOSHI_REFUSED_EDITS_PER_HOUR", default=20)
@@ -353,6 +359,9 @@ SPECTACULAR_SETTINGS = {
         "PlanRollupKindEnum": "rollups.models.RollupRun.Kind",
         "SummaryFileKindEnum": "rollups.models.SummaryFile.Kind",
         "ScoringItemKindEnum": "rollups.models_scoring.ScoringItem.Kind",
+        "SupervisionStatusEnum": "rollups.models_supervision.SupervisionItem.Status",
+        "SupervisionLevelEnum": "rollups.models_supervision.Level",
+        "BulletinStatusEnum": "rollups.models_bulletin.Bulletin.Status",
     },
 }
 

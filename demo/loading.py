@@ -80,6 +80,7 @@ def load_demo(stdout=None) -> bool:
     if demo_loaded():
         _load_scoring()  # a demo loaded before 考核 existed gets its scheme too (once)
         _load_five_year_plan()  # and one loaded before the 十四五 indicators its five-year plan
+        _load_supervision()  # and one loaded before 督办 its escalated items and a 批示
         return False
     with _no_mail(), simulated(at(PLAN_ENTERED_ON, 9)), transaction.atomic():
         committee = _load_committee()
@@ -95,6 +96,7 @@ def load_demo(stdout=None) -> bool:
         _run_fourth_quarter(rounds[2], people)
     with simulated(at(DEMO_TODAY, 8)):
         recompute_plan(plan.pk, plan.period_start)
+    _load_supervision()
     return True
 
 
@@ -197,6 +199,45 @@ def _run_fourth_quarter(rnd, people):
     with simulated(at(rnd.due_on + 7 * day, 15)):
         reminders.chase_unit(rnd=rnd, unit=Unit.objects.get(committee=rnd.plan.committee, code="rs"),
                              user=people["office"], message=CHASE_AGAIN)
+
+
+# 督办: the daily job as it ran in October 2021 (the third quarter was due 10 October). 省人社厅's returned
+# report is never resubmitted: 提示单 on the 11th, 督办单（黄） on the 18th, 督办单（红） on the 26th. Tasks lagging
+# 序时进度 get their 提示单 on the 11th and their 督办单（黄） on the 26th (15 days ≥ 14).
+SUPERVISION_DAYS = [datetime.date(2021, 10, 11), datetime.date(2021, 10, 18), datetime.date(2021, 10, 26)]
+INSTRUCTION = ("请省残联对照年度目标查找差距，第四季度集中攻坚，确保按期完成；在下一期报告中报告落实情况。",
+               datetime.date(2021, 11, 5))
+INSTRUCTION_ANSWER = ("已召开专题推进会，逐市（州）分解第四季度任务，建立周调度机制，确保年底前全面完成。",
+                      datetime.date(2021, 12, 20))
+
+
+def _load_supervision():
+    """The October 2021 escalation runs, and the leader's 批示 to 省残联 answered in its Q4 draft. Once."""
+    from rollups.models import Instruction, InstructionAnswer, SupervisionItem
+    from rollups.supervision import services as supervision
+
+    plan = WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").first()
+    User = get_user_model()
+    leader, reporter = User.objects.filter(username="leader").first(), User.objects.filter(username="cl_reporter").first()
+    if plan is None or leader is None or reporter is None or SupervisionItem.objects.filter(plan=plan).exists():
+        return
+    for day in SUPERVISION_DAYS:
+        supervision.run_escalation(today=day)
+    draft = (ProgressReport.objects.filter(round__plan=plan, round__period_label=ROUNDS[2][0], unit__code="cl",
+                                           status=ProgressReport.Status.DRAFT)
+             .select_related("task", "unit").order_by("task__order").first())
+    if draft is None or Instruction.objects.filter(plan=plan).exists():
+        return
+    text, written = INSTRUCTION
+    instruction = supervision.write_instruction(plan=plan, user=leader, text=text, task=draft.task, unit=draft.unit)
+    answer = supervision.answer_instruction(instruction=instruction, report=draft, user=reporter,
+                                            text=INSTRUCTION_ANSWER[0])
+
+    def at(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+    Instruction.objects.filter(pk=instruction.pk).update(created_at=at(written))
+    InstructionAnswer.objects.filter(pk=answer.pk).update(answered_at=at(INSTRUCTION_ANSWER[1]))
 
 
 SCORING_ITEMS = [  # the demo's 考核办法: "按时报送 6分；缺报1次扣1分，迟报1次扣0.5分" and the rest

@@ -26,7 +26,7 @@ from tasks.models import Assignment
 from units.models import UnitRole
 from units.selectors import access_for
 
-from . import outbox, reminders, selectors, uploads
+from . import extensions, outbox, reminders, selectors, signals, uploads
 from .models import (
     Attachment,
     DeadlineExtension,
@@ -349,6 +349,9 @@ def submit(*, report, user) -> ProgressReport:
     problems = figure_problems(report)
     if problems:
         raise ValidationError(problems, code="figures")
+    blockers = extensions.submit_blockers(report)
+    if blockers:
+        raise ValidationError(blockers, code="blocked")
     if not report.problems.strip():
         lagging = explanation_needed(report)
         if lagging:
@@ -574,6 +577,8 @@ def close_round(*, round, user) -> ReportingRound:
         rnd.closed = True
         rnd._luoshi_actor = user  # for the audit trail (security/signals.py)
         rnd.save(update_fields=["closed"])
+        # robust: a receiver's failure (the broker away) never undoes the closing; the nightly job catches up.
+        transaction.on_commit(lambda: signals.round_closed.send(sender=ReportingRound, round_id=rnd.pk), robust=True)
     return rnd
 
 

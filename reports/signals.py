@@ -5,3 +5,6 @@ from django.dispatch import Signal
 # A report started or stopped counting in roll-ups (accepted, or an accepted one reopened);
 # sent with ``report_id``.
 report_counting_changed = Signal()
+
+# A round was closed (nothing in it can change any more); sent with ``round_id``.
+round_closed = Signal()

@@ -26,7 +26,7 @@ from tasks.selectors import visible_plans
 from units.models import Unit, UnitRole
 from units.selectors import access_for, can_manage_plan
 
-from . import excel, reminders, selectors, services
+from . import excel, extensions, reminders, selectors, services
 from .filtersets import MyTasksFilterSet, WebReportFilterSet
 from .forms import (
     AttachmentForm,
@@ -127,6 +127,7 @@ def _report_context(request, report, form=None):
         "reason_form": ReasonForm(auto_id="reopen_%s"),
         "refused_count": RefusedEdit.objects.filter(report=report).count(),
         "today": timezone.localdate(),
+        "report_panels": extensions.report_panels(request.user, report),
     }
 
 

@@ -47,3 +47,41 @@ def generate_summary(self, plan_id: int, year: int, kinds: list[str] | None = No
     plan_ids = selectors.derived_plan_ids(plan, year) if include_lower else [plan.pk]
     engine.ensure_rolled_up(plan_ids, year)  # the files read the stored roll-up only
     return files.generate(plan=plan, year=year, kinds=kinds, include_lower=include_lower, user_id=user_id)
+
+
+@shared_task(name="rollups.jobs.escalate_supervision", bind=True, autoretry_for=RETRY_ON, retry_backoff=True,
+             max_retries=3, acks_late=True)
+def escalate_supervision(self, day_iso: str | None = None) -> dict:
+    """Beat, daily: 督办 — open, resolve and escalate items as of the day (ISO date; default today).
+    Idempotent: each step of an item is sent at most once, never after 办结."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .supervision import services as supervision
+
+    day = datetime.date.fromisoformat(day_iso) if day_iso else timezone.localdate()
+    counts = supervision.run_escalation(today=day)
+    counts["bulletins"] = draft_missing_bulletins()
+    return counts
+
+
+def draft_missing_bulletins() -> int:
+    """Closed rounds of published plans without a 通报 get their draft (a round closed while the
+    broker was away is caught up here)."""
+    from reports.models import ReportingRound
+
+    from .models import Bulletin
+
+    ids = (ReportingRound.objects.filter(closed=True, plan__status=WorkPlan.Status.PUBLISHED)
+           .exclude(pk__in=Bulletin.objects.values("round_id")).values_list("pk", flat=True))
+    return sum(1 for pk in ids if draft_round_bulletin(pk))
+
+
+@shared_task(name="rollups.jobs.draft_round_bulletin", bind=True, autoretry_for=RETRY_ON, retry_backoff=True,
+             max_retries=5, acks_late=True)
+def draft_round_bulletin(self, round_id: int) -> bool:
+    """After a round is closed: draft its 通报 unless it has one (an edited or published one is never touched)."""
+    from .supervision import services as supervision
+
+    return supervision.auto_draft_bulletin(round_id) is not None

@@ -339,3 +339,10 @@ class SummaryFile(models.Model):
 
 from .models_bulletin import Bulletin  # noqa: E402,F401  调度通报
 from .models_scoring import ScoreAdjustment, ScoringItem, ScoringScheme, TargetWeight  # noqa: E402,F401  考核
+from .models_supervision import (  # noqa: E402,F401  督办与领导批示
+    EscalationStep,
+    Instruction,
+    InstructionAnswer,
+    SupervisionItem,
+    SupervisionStep,
+)

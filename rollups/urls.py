@@ -15,4 +15,5 @@ urlpatterns = [
     path("rounds/<int:round_pk>/bulletin/docx/", views.bulletin_docx, name="round-bulletin-docx"),
     path("scoring/", include("rollups.scoring.urls")),  # 考核
     path("fyp/", include("rollups.evaluation.urls")),  # 五年规划主要指标与评估
+    path("supervision/", include("rollups.supervision.urls")),  # 督办、领导批示、序时进度设置
 ]

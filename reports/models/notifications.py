@@ -22,6 +22,8 @@ class Notification(models.Model):
         ACCEPTED = "accepted", _("已采纳")
         ROUND_OPENED = "round_opened", _("填报开始")
         BULLETIN = "bulletin", _("调度通报")
+        SUPERVISION = "supervision", _("督办")
+        INSTRUCTION = "instruction", _("领导批示")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="luoshi_notifications"
