@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_guid",
     "django_prometheus",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
     "security.middleware.PasswordChangeRequiredMiddleware",
     "security.middleware.NoStoreMiddleware",
     "security.middleware.ApiDeniedAuditMiddleware",
@@ -171,6 +174,12 @@ LUOSHI_SESSION_IDLE_MINUTES = env.int("LUOSHI_SESSION_IDLE_MINUTES", default=30)
 LUOSHI_SESSION_MAX_HOURS = env.int("LUOSHI_SESSION_MAX_HOURS", default=8)
 SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Second factor (django-otp, TOTP): optional for everyone; the security administrator may require it
+# for the office, administrator and 三员 roles (security.models.TwoFactorPolicy). A wrong code waits
+# 1, 2, 4 … seconds before the next try (django-otp's throttling, per device).
+OTP_TOTP_ISSUER = env.str("LUOSHI_OTP_ISSUER", default="落实")
+OTP_TOTP_THROTTLE_FACTOR = env.int("LUOSHI_OTP_THROTTLE_FACTOR", default=1)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
