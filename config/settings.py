@@ -216,6 +216,13 @@ STORAGES = {
 LUOSHI_MAX_UPLOAD_BYTES = env.int("LUOSHI_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LUOSHI_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than these are read by a Celery job (soft/hard time limits, a progress page),
+# never inside a web worker: plan documents (tasks.reading) and units' Excel templates
+# (reports.excel_jobs). Smaller ones are read at once. `manage.py import_plan` has --timeout.
+LUOSHI_IMPORT_SYNC_MAX_BYTES = env.int("LUOSHI_IMPORT_SYNC_MAX_BYTES", default=200 * 1024)
+LUOSHI_IMPORT_SOFT_SECONDS = env.int("LUOSHI_IMPORT_SOFT_SECONDS", default=120)
+LUOSHI_EXCEL_SYNC_MAX_BYTES = env.int("LUOSHI_EXCEL_SYNC_MAX_BYTES", default=100 * 1024)
+LUOSHI_EXCEL_SOFT_SECONDS = env.int("LUOSHI_EXCEL_SOFT_SECONDS", default=60)
 
 # E-mail: console backend unless configured (reminders go through Django's mail API).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

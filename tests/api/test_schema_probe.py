@@ -32,6 +32,7 @@ from .test_schema import (
 pytestmark = [pytest.mark.django_db, pytest.mark.probe]
 
 EXAMPLES = int(os.environ.get("LUOSHI_PROBE_EXAMPLES", "50"))
+ONLY = os.environ.get("LUOSHI_PROBE_ONLY", "")  # a part of the operations' labels, to probe only those
 
 
 @pytest.fixture
@@ -54,7 +55,8 @@ def _run(strategy, label, headers, counts, failures):
             try:
                 case.validate_response(response, checks=[check])
             except FailureGroup as exc:
-                failures[check.__name__].append((label, response.status_code, str(exc)[:400]))
+                failures[check.__name__].append((label, response.status_code, case.as_curl_command(headers),
+                                                 str(exc)[:400]))
 
     run()
 
@@ -65,6 +67,8 @@ def _probe(world, token):
     failures = collections.defaultdict(list)  # check name → [(operation, status, detail)]
     headers = {"Authorization": f"Token {token}"}
     for operation in OPERATIONS:
+        if ONLY not in operation.label:
+            continue
         for mode in _modes(operation):
             counts["runs"] += 1
             kwargs = {}
