@@ -1,0 +1,38 @@
+"""Starting the check of a large Excel template in a job (``reports.jobs.check_excel_upload``).
+
+A filled template above ``LUOSHI_EXCEL_SYNC_MAX_BYTES`` (100 KB; a unit's template of 60 tasks × 3
+targets with its narratives is 20–60 KB) is stored and checked by a job under soft and hard time
+limits; the Excel page polls the record (a meta refresh, a reload link) until it shows the result.
+Smaller files are checked in the request, as before.
+"""
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from units.selectors import access_for
+
+from . import jobs, uploads
+from .models import ExcelUpload
+
+
+def runs_as_job(upload) -> bool:
+    return upload.size > settings.LUOSHI_EXCEL_SYNC_MAX_BYTES
+
+
+def start_check(*, rnd, unit, user, upload) -> ExcelUpload:
+    """Keep the upload and queue its check. Refuses at once what needs no reading: a closed round,
+    someone not the unit's reporter, an empty or oversized file."""
+    if not access_for(user).is_reporter_of(unit.pk):
+        raise PermissionDenied(_("只有本单位的填报人可以上传填报模板。"))
+    if rnd.closed or rnd.plan.status == rnd.plan.Status.CLOSED:
+        raise ValidationError(_("该填报轮次已关闭，不能再上传。如需更正，请联系残工委办公室。"))
+    uploads.check_size(upload)
+    upload.seek(0)
+    record = ExcelUpload(round=rnd, unit=unit, uploaded_by=user, source_name=(upload.name or "")[:200])
+    record.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
+    record.full_clean()
+    record.save()
+    jobs.check_excel_upload.delay(record.pk)
+    record.refresh_from_db()  # embedded mode: the job has already run (Celery eager)
+    return record
