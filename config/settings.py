@@ -221,7 +221,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # (reports.excel_jobs). Smaller ones are read at once. `manage.py import_plan` has --timeout.
 LUOSHI_IMPORT_SYNC_MAX_BYTES = env.int("LUOSHI_IMPORT_SYNC_MAX_BYTES", default=200 * 1024)
 LUOSHI_IMPORT_SOFT_SECONDS = env.int("LUOSHI_IMPORT_SOFT_SECONDS", default=120)
-LUOSHI_EXCEL_SYNC_MAX_BYTES = env.int("LUOSHI_EXCEL_SYNC_MAX_BYTES", default=100 * 1024)
+LUOSHI_EXCEL_SYNC_MAX_BYTES = env.int("LUOSHI_EXCEL_SYNC_MAX_BYTES", default=12 * 1024)
 LUOSHI_EXCEL_SOFT_SECONDS = env.int("LUOSHI_EXCEL_SOFT_SECONDS", default=60)
 
 # E-mail: console backend unless configured (reminders go through Django's mail API).
