@@ -1,7 +1,7 @@
 """Starting the check of a large Excel template in a job (``reports.jobs.check_excel_upload``).
 
 A filled template above ``LUOSHI_EXCEL_SYNC_MAX_BYTES`` (12 KB) is stored and checked by a job under
-soft and hard time limits; the Excel page polls the record (a meta refresh, a reload link) until it
+soft and hard time limits; the Excel page polls the record (``static/js/job-poll.js``; a reload link without JavaScript) until it
 shows the result. A filled template is about 7 KB plus 0.3 KB a task, and saving costs about 16 ms a
 report: a unit with up to about 15 tasks (well under half a second) is still checked in the request,
 a unit with 60 tasks × 3 targets (26 KB, about a second) goes to the job.

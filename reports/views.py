@@ -620,7 +620,7 @@ def excel_page(request, round_pk, unit_pk):
 
 @login_required
 def excel_check(request, round_pk, unit_pk, pk):
-    """A large upload being checked by a job: its status (the page reloads itself), then the result."""
+    """A large upload being checked by a job: its status (polled by ``static/js/job-poll.js``), then the result."""
     rnd, unit = _excel_target(request, round_pk, unit_pk)
     check = get_object_or_404(ExcelUpload, pk=pk, round=rnd, unit=unit, uploaded_by=request.user)
     context = {"round": rnd, "unit": unit, "form": None, "result": None, "can_upload": False, "check": check}

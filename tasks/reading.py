@@ -3,7 +3,8 @@
 An upload above ``LUOSHI_IMPORT_SYNC_MAX_BYTES`` (200 KB: a typical yearly plan of 50–80 tasks is
 20–80 KB as text or Word, so only long plans, PDFs with embedded fonts and scans pass it) is kept
 with status ``reading`` and parsed by ``tasks.jobs.read_plan_import`` under Celery's soft and hard
-time limits; the wizard's progress page reloads itself until the preview is ready or says why
+time limits; the wizard's progress page follows it (``static/js/job-poll.js``; a reload link without JavaScript)
+until the preview is ready or says why
 it failed. The importer's own bounds (bytes, paragraphs, tables, unpacked size) still apply.
 """
 from celery.exceptions import SoftTimeLimitExceeded

@@ -91,8 +91,8 @@ def import_preview(request, pk):
 
 
 def _import_progress(request, record):
-    """A large file or a scan being read by a job: reading, or page N of M by OCR (the page reloads itself,
-    and has a reload link without it), or why it failed; either can be dropped."""
+    """A large file or a scan being read by a job: reading, or page N of M by OCR (``static/js/job-poll.js``
+    follows it, a reload link does without JavaScript), or why it failed; either can be dropped."""
     if request.method == "POST" and "discard" in request.POST:
         importing.discard_import(record=record, user=request.user)
         messages.info(request, _("已放弃本次导入。"))

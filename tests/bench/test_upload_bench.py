@@ -10,7 +10,7 @@
   report is saved one by one through the one write path of the web, the API and Excel: a permission
   check, a row lock, the version check, validation, the report's update and its history row, then each
   figure and its history row — about a dozen statements per report, 60 reports, where the floor issues
-  two statements in all; ~20 statements per report remain (measured 1,505 → 1,385 queries for the
+  two statements in all; ~23 statements per report remain (measured 1,505 → 1,385 queries for the
   upload after the figures of a report are read in one query), so 40 leaves room for a loaded machine.
 * ``import_10mb_plan``: a 10 MB text plan of 2,000 tasks (long task texts with targets and units,
   just under ``LUOSHI_MAX_UPLOAD_BYTES``) parsed by the importer (``parse_file`` with target

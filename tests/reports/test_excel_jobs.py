@@ -1,5 +1,5 @@
 """Large Excel templates are checked by a Celery job with time limits, never in the web worker; the
-Excel page follows the job (a meta refresh and a reload link, no script) and then shows the result."""
+Excel page follows the job (a static polling script, a reload link without JavaScript) and then shows the result."""
 import re
 from decimal import Decimal
 
@@ -57,7 +57,8 @@ def test_a_large_upload_is_queued_and_the_page_polls_then_shows_the_saved_drafts
     assert world.report_of(world.lead_unit).version == 1  # nothing read in the request
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "正在后台逐行检查" in html and '<meta http-equiv="refresh"' in html and "刷新查看进度" in html
+    assert "正在后台逐行检查" in html and "data-poll=" in html and "/static/js/job-poll.js" in html
+    assert "刷新查看进度" in html  # without JavaScript
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None
     assert "script-src 'self'" in page["Content-Security-Policy"]
 
@@ -67,7 +68,7 @@ def test_a_large_upload_is_queued_and_the_page_polls_then_shows_the_saved_drafts
     assert check.saved_report_ids == [report.pk] and report.version == 2 and not check.file
     assert TargetValue.objects.get(report=report).value == Decimal("3000")
     html = client.get(response["Location"]).content.decode()
-    assert "保存了1份报告" in html and "批量提交所选草稿" in html and "refresh" not in html
+    assert "保存了1份报告" in html and "批量提交所选草稿" in html and "data-poll" not in html
     assert excel.run_check(check.pk) == "gone"  # run again (a redelivered job): nothing happens twice
     assert world.report_of(world.lead_unit).version == 2
 
