@@ -1,10 +1,11 @@
-"""Gauges read when Prometheus scrapes: what is owed to the workers."""
+"""Read when Prometheus scrapes: what is owed to the workers, and how their jobs ended."""
 import logging
 
 import redis
 from django.conf import settings
-from prometheus_client.core import REGISTRY, GaugeMetricFamily
+from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 
+from core import jobmetrics
 from reports.models import WorkflowEvent
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,21 @@ class OwedWorkCollector:
                 logger.warning("queue length gauge unavailable", exc_info=True)
             else:
                 yield queue
+        jobs = CounterMetricFamily("luoshi_celery_jobs", "Celery jobs ended, per job and outcome (succeeded, failed, retried)",
+                                   labels=["job", "outcome"])
+        try:
+            for (job, outcome), n in sorted(jobmetrics.counts(_job_names()).items()):
+                jobs.add_metric([job, outcome], n)
+        except Exception:  # the cache is away
+            logger.warning("job outcome counters unavailable", exc_info=True)
+        else:
+            yield jobs
+
+
+def _job_names():
+    from config.celery import app
+
+    return sorted(name for name in app.tasks if not name.startswith("celery."))
 
 
 _registered = False

@@ -270,6 +270,9 @@ CELERY_BEAT_SCHEDULE["reports-send-due-reminders"] = {
 }
 # Roll-ups: incremental after every accepted report, and a full run every night (rollups/engine.py).
 LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
+# Memory for the sorts of one full roll-up transaction (PostgreSQL work_mem, set for that transaction
+# only); "" leaves the server's setting.
+LUOSHI_ROLLUP_WORK_MEM = env.str("LUOSHI_ROLLUP_WORK_MEM", default="32MB")
 # The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
 CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
     "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,
@@ -293,10 +296,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # Redis away (down or hung) must not fail requests: token look-ups fall back to the
     # database and throttling fails open, after at most a short socket timeout.
+    # After a failure the client answers misses at once for LUOSHI_CACHE_BREAKER_SECONDS (core/cache.py),
+    # so that a hung Redis costs a process one timeout per interval, not one per cache operation.
     CACHES["default"].setdefault("OPTIONS", {}).update({
         "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True,
+        "CLIENT_CLASS": "core.cache.FailFastClient",
     })
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+LUOSHI_CACHE_BREAKER_SECONDS = env.int("LUOSHI_CACHE_BREAKER_SECONDS", default=15)
 
 REST_FRAMEWORK = {
     # API clients (other systems) send "Authorization: Token <key>"; the browser uses its session.
@@ -384,6 +391,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
                              "filters": ["request_id", "job"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-guid says at INFO, on every request, that it made a request id: one log line per request
+    # for nothing (a formatted JSON record each time); its warnings still show.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",

@@ -14,6 +14,8 @@ from . import views as health
 
 metrics.register()
 
+handler500 = "config.views.server_error"
+
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 

@@ -1,4 +1,4 @@
-"""Project-level views that belong to no app: the health endpoints.
+"""Project-level views that belong to no app: the health endpoints and the error handler.
 
 * ``/healthz`` and ``/healthz/live`` — liveness: the process answers (``/healthz`` also pings
   the database, as the container health check always did).
@@ -6,22 +6,32 @@
   the operator, Redis (cache and broker), the worker heartbeat and the age of the last full
   nightly roll-up. Redis or the worker being away makes the answer ``degraded``, not 503:
   the site keeps working then (owed jobs wait in the outbox).
+* ``server_error`` (``handler500``) — an unhandled error in Chinese, as JSON under ``/api/``; a
+  database that cannot be reached (restarted, failed over, overloaded) answers 503 with
+  Retry-After and says the action may not have been saved, instead of a bare 500.
 """
 import datetime
+import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 
 from core.health import worker_heartbeat_age_seconds
 from rollups.models import RollupRun
 
+logger = logging.getLogger(__name__)
+
 WORKER_STALE_AFTER = datetime.timedelta(minutes=5)
+DATABASE_AWAY_RETRY_AFTER = 30  # seconds: a restart or fail-over is usually over by then
 NIGHTLY_STALE_AFTER = datetime.timedelta(hours=26)
 
 
@@ -92,3 +102,33 @@ def metrics(request):
     if request.META.get("REMOTE_ADDR") not in settings.LUOSHI_METRICS_ALLOWED_IPS:
         raise Http404
     return ExportToDjangoView(request)
+
+
+def _database_away(exc) -> bool:
+    # OperationalError covers a lost or refused connection, a restart in progress and statement
+    # time-outs; InterfaceError a connection already closed. Both pass: the app reconnects by itself.
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DatabaseError) and isinstance(getattr(exc, "__cause__", None), (OperationalError, InterfaceError)))
+
+
+def server_error(request, *args, **kwargs):
+    """``handler500``: the error page in Chinese (JSON under /api/); 503 when the database is away."""
+    exc = sys.exc_info()[1]
+    away = _database_away(exc)
+    status = 503 if away else 500
+    if away:
+        logger.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+        detail = _("数据库暂时无法连接（可能正在重启或维护），您刚才的操作没有完成。请在 %(s)s 秒后重试；"
+                   "已填写的内容请先不要关闭页面。") % {"s": DATABASE_AWAY_RETRY_AFTER}
+    else:
+        detail = _("系统处理请求时发生了意外错误，已记录在日志中。操作可能没有完成，请稍后重试；如果反复出现，请联系系统管理员。")
+    if request.path.startswith("/api/"):
+        code = "service_unavailable" if away else "server_error"
+        response = JsonResponse({"code": code, "detail": detail, "errors": {}}, status=status,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        template = loader.get_template("503.html" if away else "500.html")
+        response = HttpResponse(template.render({"retry_after": DATABASE_AWAY_RETRY_AFTER}), status=status)
+    if away:
+        response["Retry-After"] = str(DATABASE_AWAY_RETRY_AFTER)
+    return response

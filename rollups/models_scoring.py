@@ -102,7 +102,8 @@ class ScoringItem(models.Model):
 
     @property
     def display_label(self):
-        return self.label or self.get_kind_display()
+        # the enum's label, not get_kind_display(): that rebuilds the choices' dict on every call
+        return self.label or str(self.Kind(self.kind).label)
 
 
 class TargetWeight(models.Model):

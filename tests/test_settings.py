@@ -84,3 +84,26 @@ def test_every_response_carries_a_request_id_and_keeps_the_callers(client, db):
     response = client.get("/accounts/login/")
     assert len(response["X-Request-ID"]) >= 32
     assert client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-abc-123")["X-Request-ID"] == "proxy-abc-123"
+
+
+def test_metrics_count_how_jobs_ended(client, db):
+    """Outcomes are counted per job (through the cache, shared by every worker process)."""
+    from celery import signals
+
+    from core import jobmetrics
+    from reports.jobs import dispatch_workflow_events
+    from rollups.jobs import rollup_after_accept
+
+    drain, rollup = "reports.jobs.dispatch_workflow_events", "reports.jobs.rollup_after_accept"
+    before = jobmetrics.counts([drain, rollup])
+    dispatch_workflow_events.delay()  # eager in tests: the same signals as in a worker
+    signals.task_failure.send(sender=rollup_after_accept, task_id="t1", exception=RuntimeError("x"))
+    signals.task_retry.send(sender=rollup_after_accept, request=None, reason="broker away")
+    after = jobmetrics.counts([drain, rollup])
+    assert after[(drain, "succeeded")] == before[(drain, "succeeded")] + 1
+    assert after[(rollup, "failed")] == before[(rollup, "failed")] + 1
+    assert after[(rollup, "retried")] == before[(rollup, "retried")] + 1
+    body = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    for job, outcome in ((drain, "succeeded"), (rollup, "failed"), (rollup, "retried")):
+        line = f'luoshi_celery_jobs_total{{job="{job}",outcome="{outcome}"}} {float(after[(job, outcome)])}'
+        assert line in body, line

@@ -1,8 +1,9 @@
 """Read the facts a scheme scores, in a constant number of queries whatever the number of units.
 
-Member units: each report of the year (due date with any extension, submission day in Beijing
-time, status), each return (from the report history), the stored target and task roll-ups
-of the tasks a unit leads, the office's entries. A renamed unit (机构改革) and its successor
+Member units: the reports of the year counted by timeliness (due date with any extension,
+submission day in Beijing time) and acceptance — and, read only when a card's lines are read,
+the late, missing and unaccepted ones one by one — each return (from the report history), the
+stored target and task roll-ups of the tasks a unit leads, the office's entries. A renamed unit (机构改革) and its successor
 are one subject, scored under the unit that carries the duties today.
 
 Lower committees: their own plans' stored roll-up (``UnitRollup`` sums, ``TargetRollup``,
@@ -13,10 +14,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Case, Count, F, FilteredRelation, Max, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Left, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +58,7 @@ class Subjects:
         self.names, self.kinds, self.links = {}, {}, {}
         self.facts = defaultdict(rules.Facts)
         self.current = {}  # unit id → the unit carrying its duties today
+        self.details = None  # the member units' reports one by one, read on demand (_ReportDetails)
 
     def add(self, key, name, kind, link=""):
         self.names[key], self.kinds[key], self.links[key] = name, kind, link
@@ -151,12 +154,12 @@ def _member_units(own, result, choices, plans, weights, today, year):
             subjects.add(f"u{unit_id}", names.get(unit_id, ""), "unit", unit_link.format(unit_id))
     plan_ids = list(plan_subjects)
 
-    keys = {}
+    key_cache = {}
 
     def key_of(plan_id, unit_id):
-        found = keys.get((plan_id, unit_id))
+        found = key_cache.get((plan_id, unit_id))
         if found is None:
-            found = keys[(plan_id, unit_id)] = _key_of(plan_id, unit_id)
+            found = key_cache[(plan_id, unit_id)] = _key_of(plan_id, unit_id)
         return found
 
     def _key_of(plan_id, unit_id):
@@ -182,8 +185,9 @@ def _member_units(own, result, choices, plans, weights, today, year):
             leads[task_id].add(key)
             task_labels[task_id] = (f"任务{ref}", text)
 
-    # Reports of the year. The ones on time and accepted never cost a point: they are counted per unit
-    # in one query; every other report (late, missing, not accepted) comes with what its line shows.
+    # Reports of the year, counted per plan, unit, timeliness and acceptance in one scan: what the
+    # points are computed from. The late, missing and unaccepted reports one by one (what the lines
+    # show) are read when a card's lines are first read, for the whole scheme at once.
     tz = ZoneInfo(settings.TIME_ZONE)
     year_reports = (
         ProgressReport.objects.filter(round__plan_id__in=plan_ids, round__period_end__gte=year_start,
@@ -191,40 +195,23 @@ def _member_units(own, result, choices, plans, weights, today, year):
         .alias(extension=FilteredRelation("round__extensions", condition=Q(round__extensions__unit_id=F("unit_id"))))
         .annotate(due=Coalesce(F("extension__due_on"), F("round__due_on")), day=TruncDate("submitted_at", tzinfo=tz))
     )
-    # One scan: the reports on time and accepted grouped per plan and unit (``grp`` 0), every other
-    # report a group of its own (``grp`` its id) with what its line shows.
-    fine = Q(submitted_at__isnull=False, day__lte=F("due"), status=Status.ACCEPTED)
-    rows = (year_reports.values("round__plan_id", "unit_id")
-            .annotate(grp=Case(When(fine, then=Value(0)), default=F("id"), output_field=BigIntegerField()))
-            .values("round__plan_id", "unit_id", "grp")
-            .annotate(n=Count("id"), period=Max("round__period_label"), ref=Max("task__ref"), d=Max("due"),
-                      s=Max("day"), st=Max("status"), end=Max("round__period_end"), o=Max("task__order"))
-            .order_by()
-            .values_list("grp", "round__plan_id", "unit_id", "n", "period", "ref", "d", "s", "st", "end", "o"))
+    timeliness = Case(When(submitted_at__isnull=False, day__lte=F("due"), then=Value(rules.ON_TIME)),
+                      When(submitted_at__isnull=False, then=Value(rules.LATE)),
+                      When(due__lt=today, then=Value(rules.MISSING)), default=Value(rules.NOT_DUE),
+                      output_field=CharField())
+    accepted = Case(When(status=Status.ACCEPTED, then=Value(True)), default=Value(False), output_field=BooleanField())
+    counts = (year_reports.annotate(t=timeliness, a=accepted).values("round__plan_id", "unit_id", "t", "a")
+              .annotate(n=Count("id")).order_by().values_list("round__plan_id", "unit_id", "t", "a", "n"))
     ReportLine = rules.ReportLine
-    others = []
-    for row in rows:
-        if row[0] == 0:
-            subjects, key = key_of(row[1], row[2])
-            if key is not None:
-                subjects.facts[key].reports.append(ReportLine("按时报送并已采纳", "", rules.ON_TIME, True, row[3]))
-        else:
-            others.append(row)
-    others.sort(key=lambda r: (r[9], r[10], r[0]))  # period end, task order, report id
-    for pk, plan_id, unit_id, _n, period, ref, due, day, status, _end, _order in others:
-        if day is not None:
-            timeliness = rules.ON_TIME if day <= due else rules.LATE
-        elif due < today:
-            timeliness = rules.MISSING
-        else:
-            continue  # not due yet
-        subjects, key = key_of(plan_id, unit_id)
-        if key is None:
+    labels = {(rules.ON_TIME, True): "按时报送并已采纳", (rules.ON_TIME, False): "按时报送、未采纳",
+              (rules.LATE, True): "迟报", (rules.LATE, False): "迟报、未采纳", (rules.MISSING, False): "缺报"}
+    for plan_id, unit_id, kind, is_accepted, n in counts:
+        if kind == rules.NOT_DUE:
             continue
-        label = f"{period} 任务{ref}（截止{due.isoformat()}" + (f"，{day.isoformat()}报送）" if day else "，未报送）")
-        subjects.facts[key].reports.append(ReportLine(label, report_link.format(pk), timeliness,
-                                                      status == Status.ACCEPTED))
-
+        subjects, key = key_of(plan_id, unit_id)
+        if key is not None:
+            subjects.facts[key].reports.append(
+                ReportLine(labels.get((kind, is_accepted), ""), "", kind, is_accepted, n))
     # Returns, from the report history: each time a report of the year went back to the unit.
     history = ProgressReport.history.model
     returns = (history.objects.filter(round__plan_id__in=plan_ids, round__period_end__gte=year_start,
@@ -259,6 +246,57 @@ def _member_units(own, result, choices, plans, weights, today, year):
         line = rules.TaskLine(" ".join(task_labels[task_id]), task_link.format(task_id), int(status == TaskStatus.DONE))
         for key in sorted(keys):
             subjects.facts[key].tasks.append(line)
+
+    # Each scheme's member units read their reports one by one (for the lines) from one loader.
+    plans_of = defaultdict(list)
+    for plan_id, (subjects, _wanted, _w) in plan_subjects.items():
+        plans_of[id(subjects)].append(plan_id)
+    for subjects, _wanted, _w in plan_subjects.values():
+        if subjects.details is None:
+            details = subjects.details = _ReportDetails(year_reports, plans_of[id(subjects)], key_of, today,
+                                                        report_link)
+            for key, facts in subjects.facts.items():
+                if key.startswith("u"):
+                    facts.report_details = partial(details.of, key)
+
+
+class _ReportDetails:
+    """The late, missing and unaccepted reports of one scheme's member units, a line each, read in one
+    query the first time any of its cards shows its lines (a unit's page, the annex, the API)."""
+
+    def __init__(self, year_reports, plan_ids, key_of, today, report_link):
+        self.year_reports, self.plan_ids, self.key_of = year_reports, plan_ids, key_of
+        self.today, self.report_link = today, report_link
+        self.lines = None
+
+    def of(self, key):
+        if self.lines is None:
+            self.lines = self._load()
+        return self.lines.get(key, [])
+
+    def _load(self):
+        fine = Q(submitted_at__isnull=False, day__lte=F("due"), status=Status.ACCEPTED)
+        rows = (self.year_reports.filter(round__plan_id__in=self.plan_ids)
+                .annotate(fine=Case(When(fine, then=Value(True)), default=Value(False), output_field=BooleanField()))
+                .filter(fine=False)
+                .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task__ref", "due", "day",
+                             "status")
+                .order_by("round__period_end", "task__order", "id"))
+        lines = defaultdict(list)
+        for pk, plan_id, unit_id, period, ref, due, day, status in rows:
+            if day is not None:
+                timeliness = rules.ON_TIME if day <= due else rules.LATE
+            elif due < self.today:
+                timeliness = rules.MISSING
+            else:
+                continue  # not due yet
+            _subjects, key = self.key_of(plan_id, unit_id)
+            if key is None:
+                continue
+            label = f"{period} 任务{ref}（截止{due.isoformat()}" + (f"，{day.isoformat()}报送）" if day else "，未报送）")
+            lines[key].append(rules.ReportLine(label, self.report_link.format(pk), timeliness,
+                                               status == Status.ACCEPTED))
+        return lines
 
 
 def _lower_committees(lower_of, result, plans, weights, year):

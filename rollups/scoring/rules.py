@@ -20,11 +20,17 @@ Items (``ItemSpec.kind``):
 
 The total is the sum of the items, not below 0. Points are kept to 0.01 (half up); where the
 lines of an item do not add up to its points by rounding, a line says so.
+
+Lines are named tuples (a province holds tens of thousands of them). An item's points are computed from the facts' counts and sums; its lines (the same points, one
+per report, return, target or task) are written when someone reads them — a card opened, the
+annex, the API — not for every unit of a province ranked at once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 ZERO, ONE = Decimal(0), Decimal(1)
 CENT = Decimal("0.01")
@@ -65,8 +71,7 @@ class Bands:
         return "poor"
 
 
-@dataclass(frozen=True)
-class ReportLine:
+class ReportLine(NamedTuple):
     """One report (or, for a lower committee, ``count`` reports) with its timeliness."""
 
     label: str
@@ -76,15 +81,13 @@ class ReportLine:
     count: int = 1
 
 
-@dataclass(frozen=True)
-class ReturnLine:
+class ReturnLine(NamedTuple):
     label: str
     link: str
     count: int = 1
 
 
-@dataclass(frozen=True)
-class TargetLine:
+class TargetLine(NamedTuple):
     label: str
     link: str
     ratio: Decimal | None  # None: no data
@@ -100,8 +103,7 @@ class TargetLine:
         return min(max(self.ratio, ZERO), ONE)
 
 
-@dataclass(frozen=True)
-class TaskLine:
+class TaskLine(NamedTuple):
     """A task led by the subject (``done`` 0 or 1), or a lower committee's tasks (``done`` of ``total``)."""
 
     label: str
@@ -110,8 +112,7 @@ class TaskLine:
     total: int = 1
 
 
-@dataclass(frozen=True)
-class AdjustmentLine:
+class AdjustmentLine(NamedTuple):
     label: str
     link: str
     points: Decimal
@@ -119,15 +120,21 @@ class AdjustmentLine:
 
 @dataclass
 class Facts:
+    # ``reports``: what the points are computed from — a line per report, or per ``count`` alike reports
+    # (same timeliness, accepted or not). ``report_details``, when given, returns the reports one by one
+    # for the lines (read on demand: a province ranked at once never needs them).
     reports: list = field(default_factory=list)
     returns: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
     adjustments: list = field(default_factory=list)
+    report_details: Callable[[], list] | None = field(default=None, repr=False)
+
+    def reports_one_by_one(self) -> list:
+        return self.reports if self.report_details is None else self.report_details()
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One addition or deduction (``points`` signed) and where it came from."""
 
     text: str
@@ -135,14 +142,21 @@ class Line:
     link: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class ItemScore:
     kind: str
     label: str
     max_points: Decimal
     points: Decimal
-    lines: list
+    line_source: list | Callable[[], list] = field(default_factory=list, repr=False)
     summary: str = ""
+
+    @property
+    def lines(self) -> list:
+        """Every addition and deduction of the item; with ``max_points`` they add up to ``points``."""
+        if callable(self.line_source):
+            self.line_source = self.line_source()
+        return self.line_source
 
 
 @dataclass
@@ -167,80 +181,107 @@ def _balance(lines, expected_sum):
     return lines
 
 
-def _floored(base, lines, label="扣分超过本项分值，最低计0分"):
-    raw = base + sum((ln.points for ln in lines), ZERO)
-    if raw < 0:
-        lines.append(Line(label, -raw))
-        return ZERO
-    return raw
+FLOORED = "扣分超过本项分值，最低计0分"
 
 
 def score_timeliness(spec: ItemSpec, facts: Facts) -> ItemScore:
-    lines, counts = [], {ON_TIME: 0, LATE: 0, MISSING: 0, NOT_DUE: 0}
+    counts = {ON_TIME: 0, LATE: 0, MISSING: 0, NOT_DUE: 0}
     for r in facts.reports:
         counts[r.timeliness] += r.count
-        if r.timeliness == ON_TIME:
-            continue
-        if r.timeliness == MISSING and spec.per_missing:
-            lines.append(Line(f"缺报{r.count}次：{r.label}" if r.count > 1 else f"缺报：{r.label}",
-                              -spec.per_missing * r.count, r.link))
-        elif r.timeliness == LATE and spec.per_late:
-            lines.append(Line(f"迟报{r.count}次：{r.label}" if r.count > 1 else f"迟报：{r.label}",
-                              -spec.per_late * r.count, r.link))
-    points = q(_floored(spec.points, lines)) if lines else q(spec.points)
-    summary = f"应报{counts[ON_TIME] + counts[LATE] + counts[MISSING]}次，按时{counts[ON_TIME]}次，迟报{counts[LATE]}次，缺报{counts[MISSING]}次"
+    raw = spec.points - spec.per_missing * counts[MISSING] - spec.per_late * counts[LATE]
+    points = q(max(raw, ZERO))
+
+    def lines():
+        out = []
+        for r in facts.reports_one_by_one():
+            if r.timeliness == MISSING and spec.per_missing:
+                out.append(Line(f"缺报{r.count}次：{r.label}" if r.count > 1 else f"缺报：{r.label}",
+                                -spec.per_missing * r.count, r.link))
+            elif r.timeliness == LATE and spec.per_late:
+                out.append(Line(f"迟报{r.count}次：{r.label}" if r.count > 1 else f"迟报：{r.label}",
+                                -spec.per_late * r.count, r.link))
+        if raw < 0:
+            out.append(Line(FLOORED, -raw))
+        return _balance(out, points - spec.points)
+
+    summary = (f"应报{counts[ON_TIME] + counts[LATE] + counts[MISSING]}次，按时{counts[ON_TIME]}次，"
+               f"迟报{counts[LATE]}次，缺报{counts[MISSING]}次")
     return ItemScore(TIMELINESS, spec.label, spec.points, points, lines, summary)
 
 
 def score_completeness(spec: ItemSpec, facts: Facts) -> ItemScore:
-    expected = [r for r in facts.reports if r.timeliness != NOT_DUE]
-    n_expected = sum(r.count for r in expected)
-    accepted = sum(r.count for r in expected if r.accepted)
+    n_expected = accepted = 0
+    for r in facts.reports:
+        if r.timeliness != NOT_DUE:
+            n_expected += r.count
+            if r.accepted:
+                accepted += r.count
     if not n_expected:
         return ItemScore(COMPLETENESS, spec.label, spec.points, q(spec.points), [], "无应报报告，按满分计")
     points = q(spec.points * accepted / n_expected)
-    lines = [Line(f"未采纳：{r.label}", q(-spec.points * r.count / n_expected), r.link)
-             for r in expected if not r.accepted]
-    _balance(lines, points - q(spec.points))
+
+    def lines():
+        out = [Line(f"未采纳：{r.label}", q(-spec.points * r.count / n_expected), r.link)
+               for r in facts.reports_one_by_one() if r.timeliness != NOT_DUE and not r.accepted]
+        return _balance(out, points - q(spec.points))
+
     return ItemScore(COMPLETENESS, spec.label, spec.points, points, lines, f"应报{n_expected}份，已采纳{accepted}份")
 
 
 def score_returns(spec: ItemSpec, facts: Facts) -> ItemScore:
-    lines = [Line(f"退回{r.count}次：{r.label}" if r.count > 1 else f"退回：{r.label}", -spec.per_return * r.count,
-                  r.link) for r in facts.returns if spec.per_return and r.count]
-    points = q(_floored(spec.points, lines))
-    return ItemScore(RETURNS, spec.label, spec.points, points, lines,
-                     f"退回{sum(r.count for r in facts.returns)}次")
+    returned = sum(r.count for r in facts.returns)
+    raw = spec.points - spec.per_return * returned
+    points = q(max(raw, ZERO))
+
+    def lines():
+        out = [Line(f"退回{r.count}次：{r.label}" if r.count > 1 else f"退回：{r.label}", -spec.per_return * r.count,
+                    r.link) for r in facts.returns if spec.per_return and r.count]
+        if raw < 0:
+            out.append(Line(FLOORED, -raw))
+        return _balance(out, points - spec.points)
+
+    return ItemScore(RETURNS, spec.label, spec.points, points, lines, f"退回{returned}次")
 
 
 def score_targets(spec: ItemSpec, facts: Facts) -> ItemScore:
-    targets = [t for t in facts.targets if t.weight > 0]
-    total_weight = sum((t.weight for t in targets), ZERO)
+    total_weight = attained = ZERO
+    for t in facts.targets:
+        if t.weight > 0:
+            total_weight += t.weight
+            attained += t.weight * t.attainment
     if not total_weight:
         return ItemScore(TARGETS, spec.label, spec.points, q(spec.points), [], "无考核目标，按满分计")
-    attained = sum((t.weight * t.attainment for t in targets), ZERO)
     points = q(spec.points * attained / total_weight)
-    lines = []
-    for t in targets:
-        if t.attainment < ONE:
-            shown = "无数据" if t.ratio is None else f"完成{q(t.ratio * 100)}%"
-            lines.append(Line(f"{t.label}（{shown}，权重{t.weight.normalize():f}）",
-                              q(-spec.points * t.weight * (ONE - t.attainment) / total_weight), t.link))
-    _balance(lines, points - q(spec.points))
+    targets = [t for t in facts.targets if t.weight > 0]
+
+    def lines():
+        out = []
+        for t in targets:
+            if t.attainment < ONE:
+                shown = "无数据" if t.ratio is None else f"完成{q(t.ratio * 100)}%"
+                out.append(Line(f"{t.label}（{shown}，权重{t.weight.normalize():f}）",
+                                q(-spec.points * t.weight * (ONE - t.attainment) / total_weight), t.link))
+        return _balance(out, points - q(spec.points))
+
     return ItemScore(TARGETS, spec.label, spec.points, points, lines,
                      f"{len(targets)}个目标，加权完成率{q(attained / total_weight * 100)}%（每个目标最高计100%）")
 
 
 def score_tasks(spec: ItemSpec, facts: Facts) -> ItemScore:
-    total = sum(t.total for t in facts.tasks)
+    total = done = 0
+    for t in facts.tasks:
+        total += t.total
+        done += t.done
     if not total:
         return ItemScore(TASKS, spec.label, spec.points, q(spec.points), [], "无牵头任务，按满分计")
-    done = sum(t.done for t in facts.tasks)
     points = q(spec.points * done / total)
-    lines = [Line(f"未完成：{t.label}" if t.total == 1 else f"未完成{t.total - t.done}项：{t.label}",
-                  q(-spec.points * (t.total - t.done) / total), t.link)
-             for t in facts.tasks if t.done < t.total]
-    _balance(lines, points - q(spec.points))
+
+    def lines():
+        out = [Line(f"未完成：{t.label}" if t.total == 1 else f"未完成{t.total - t.done}项：{t.label}",
+                    q(-spec.points * (t.total - t.done) / total), t.link)
+               for t in facts.tasks if t.done < t.total]
+        return _balance(out, points - q(spec.points))
+
     return ItemScore(TASKS, spec.label, spec.points, points, lines, f"牵头任务{total}项，已完成{done}项")
 
 

@@ -1,5 +1,5 @@
 """The floor of the API benchmark: a bare Django view that returns the same JSON as
-``GET /api/v1/tasks/?plan=…&page_size=100``, built by hand from one SQL query.
+``GET /api/v1/tasks/?plan=…&page_size=100`` (or ``?year=…``), built by hand from one SQL query.
 
 It is mounted beside the real URLs (``urlpatterns`` below) so that both requests go
 through the same middleware; it checks no permission and uses no serializer.
@@ -12,19 +12,26 @@ from django.urls import include, path
 
 QUANTUM = Decimal("0.0001")
 
+# The page's tasks: those of one plan (``?plan=``) or of every plan whose period holds the year
+# (``?year=``), in the API's order, with their units and targets; the last column counts them all.
 SQL = """
+WITH chosen AS (SELECT t.id, t.plan_id, t."order" FROM tasks_task t JOIN tasks_workplan p ON p.id = t.plan_id
+                WHERE {where}),
+page AS (SELECT id FROM chosen ORDER BY plan_id, "order", id LIMIT %(size)s)
 SELECT t.id, t.plan_id, t.section_id, t.ref, t.text, t."order", t.deadline, t.all_member_units, t.parent_id,
        a.id, a.unit_id, u.short_name, su.short_name, a.role, a."order",
        g.id, g.indicator, g.value, g.measure_unit, g.comparator, g.per_unit, g.ambiguous, g.baseline, g.quote, g."order",
-       (SELECT COUNT(*) FROM tasks_task WHERE plan_id = %s)
+       (SELECT COUNT(*) FROM chosen)
 FROM tasks_task t
 LEFT JOIN tasks_assignment a ON a.task_id = t.id
 LEFT JOIN units_unit u ON u.id = a.unit_id
 LEFT JOIN units_unit su ON su.id = u.successor_id
 LEFT JOIN targets_target g ON g.task_id = t.id
-WHERE t.id IN (SELECT id FROM tasks_task WHERE plan_id = %s ORDER BY plan_id, "order", id LIMIT %s)
+WHERE t.id IN (SELECT id FROM page)
 ORDER BY t.plan_id, t."order", t.id, a.role, a."order", a.id, g."order", g.id
 """
+WHERE = {"plan": "t.plan_id = %(value)s", "year": "p.period_start <= %(value)s AND p.period_end >= %(value)s"}
+
 
 
 def _figure(value):
@@ -40,9 +47,10 @@ def _date(value):
 
 
 def floor_tasks(request):
-    plan_id, size = int(request.GET["plan"]), int(request.GET.get("page_size", 100))
+    by = "plan" if "plan" in request.GET else "year"
+    value, size = int(request.GET[by]), int(request.GET.get("page_size", 100))
     with connection.cursor() as cursor:
-        cursor.execute(SQL, [plan_id, plan_id, size])
+        cursor.execute(SQL.format(where=WHERE[by]), {"value": value, "size": size})
         rows = cursor.fetchall()
     tasks, seen_assignments, seen_targets, count = {}, set(), set(), 0
     for row in rows:
@@ -67,7 +75,7 @@ def floor_tasks(request):
             })
     next_url = None
     if count > size:
-        next_url = request.build_absolute_uri(f"/api/v1/tasks/?page=2&page_size={size}&plan={plan_id}")
+        next_url = request.build_absolute_uri(f"/api/v1/tasks/?page=2&page_size={size}&{by}={value}")
     return JsonResponse({"count": count, "next": next_url, "previous": None, "results": list(tasks.values())},
                         json_dumps_params={"ensure_ascii": False})
 

@@ -241,3 +241,17 @@ def test_generate_scale_preset_sets_the_sizes_not_given(db):
     assert Committee.objects.count() == 6  # 1 province + the cities and counties given explicitly
     assert Unit.objects.filter(committee__level="county").count() == 3 * 60  # the preset's 60 units each
     assert {p.tasks.count() for p in WorkPlan.objects.all()} == {45}
+
+
+def test_a_full_pass_gives_its_sorts_memory_for_its_own_transaction_only(busy_world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LUOSHI_ROLLUP_WORK_MEM = "24MB"
+    with CaptureQueriesContext(connection) as queries:
+        rollup.recompute_year(busy_world[0].plan.period_start)
+    asked = [q["sql"] for q in queries.captured_queries if "work_mem" in q["sql"]]
+    if connection.vendor != "postgresql":
+        assert not asked  # SQLite has no such setting
+        return
+    assert len(asked) == 1 and "24MB" in asked[0] and "true)" in asked[0]  # is_local: this transaction only
