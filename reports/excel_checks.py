@@ -30,7 +30,8 @@ def start_check(*, rnd, unit, user, upload) -> ExcelUpload:
         raise ValidationError(_("该填报轮次已关闭，不能再上传。如需更正，请联系残工委办公室。"))
     uploads.check_size(upload)
     upload.seek(0)
-    record = ExcelUpload(round=rnd, unit=unit, uploaded_by=user, source_name=(upload.name or "")[:200])
+    name = "".join(ch for ch in (upload.name or "") if ch.isprintable()).strip()[:200] or "upload.xlsx"
+    record = ExcelUpload(round=rnd, unit=unit, uploaded_by=user, source_name=name)  # no NUL for PostgreSQL
     record.file.save("upload.xlsx", ContentFile(upload.read()), save=False)
     record.full_clean()
     record.save()

@@ -82,6 +82,11 @@ STORED_EXTENSIONS = {".txt", ".docx", ".xlsx", ".pdf", ".csv", ".doc", ".xls", "
                      ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
+def printable_name(filename: str) -> str:
+    """The uploader's file name without control characters (a NUL cannot be stored in PostgreSQL)."""
+    return "".join(ch for ch in (filename or "") if ch.isprintable()).strip()[:200] or "upload"
+
+
 def stored_name(filename: str) -> str:
     ext = os.path.splitext(filename or "")[1].lower()
     return f"{uuid.uuid4().hex}{ext if ext in STORED_EXTENSIONS else '.bin'}"
@@ -95,6 +100,7 @@ def start_import(*, committee, user, data: bytes, filename: str, structure: dict
     its progress until the preview is ready. ``structure``: already read (the command reads scans itself).
     """
     _check_office(user, committee)
+    filename = printable_name(filename)
     if structure is None and reading.runs_as_job(data):
         return _start_reading(committee=committee, user=user, data=data, filename=filename)
     try:

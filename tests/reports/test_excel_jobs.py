@@ -163,3 +163,10 @@ def test_a_small_upload_is_still_checked_at_once(client, world, queued):
     response = _post(client, world, _filled(world))
     assert response.status_code == 200 and not ExcelUpload.objects.exists() and not queued
     assert world.report_of(world.lead_unit).version == 2
+
+
+@pytest.mark.usefixtures("small_threshold")
+def test_a_file_name_with_control_characters_is_stored_cleaned(world, queued):
+    check = excel_checks.start_check(rnd=world.round, unit=world.lead_unit, user=world.users["lead_reporter"],
+                                     upload=to_upload(_filled(world), name="填报\x00.xlsx"))
+    assert check.source_name == "填报.xlsx"

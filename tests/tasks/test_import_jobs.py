@@ -125,3 +125,15 @@ def test_a_small_plan_is_still_read_at_once(client, world, queued):
     client.force_login(world.users["office"])
     upload(client, world.committee, "p.txt", KEY_TASKS.read_bytes())
     assert PlanImport.objects.get().status == PlanImport.Status.PREVIEW and not queued
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_a_file_name_with_control_characters_is_stored_cleaned(world, settings, queued, small):
+    """The probe on PostgreSQL found it: a NUL in the uploaded file's name was a 500 (PostgreSQL text
+    cannot hold NUL)."""
+    if not small:
+        settings.LUOSHI_IMPORT_SYNC_MAX_BYTES = 1024
+    record = importing.start_import(committee=world.committee, user=world.users["office"],
+                                    data=KEY_TASKS.read_bytes(), filename="计划\x00\x07.txt")
+    record.refresh_from_db()
+    assert record.source_name == "计划.txt"
