@@ -137,3 +137,16 @@ def test_a_file_name_with_control_characters_is_stored_cleaned(world, settings, 
                                     data=KEY_TASKS.read_bytes(), filename="计划\x00\x07.txt")
     record.refresh_from_db()
     assert record.source_name == "计划.txt"
+
+
+def test_a_committee_code_with_a_nul_is_a_400_not_a_500(world):
+    """The probe on PostgreSQL found it: the API's committee code with a NUL reached the database."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(world.users["office"])
+    response = client.post("/api/v1/plan-imports/", {"committee": "prov\x00", "file": SimpleUploadedFile(
+        "p.txt", KEY_TASKS.read_bytes())}, format="multipart")
+    assert response.status_code == 400 and "committee" in response.json()["errors"]
+    assert not PlanImport.objects.exists()
