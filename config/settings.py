@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_guid",
     "django_prometheus",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
     "security.middleware.PasswordChangeRequiredMiddleware",
     "security.middleware.NoStoreMiddleware",
     "security.middleware.ApiDeniedAuditMiddleware",
@@ -173,6 +176,12 @@ LUOSHI_SESSION_MAX_HOURS = env.int("LUOSHI_SESSION_MAX_HOURS", default=8)
 SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Second factor (django-otp, TOTP): optional for everyone; the security administrator may require it
+# for the office, administrator and 三员 roles (security.models.TwoFactorPolicy). A wrong code waits
+# 1, 2, 4 … seconds before the next try (django-otp's throttling, per device).
+OTP_TOTP_ISSUER = env.str("LUOSHI_OTP_ISSUER", default="落实")
+OTP_TOTP_THROTTLE_FACTOR = env.int("LUOSHI_OTP_THROTTLE_FACTOR", default=1)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -208,6 +217,13 @@ STORAGES = {
 LUOSHI_MAX_UPLOAD_BYTES = env.int("LUOSHI_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LUOSHI_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than these are read by a Celery job (soft/hard time limits, a progress page),
+# never inside a web worker: plan documents (tasks.reading) and units' Excel templates
+# (reports.excel_jobs). Smaller ones are read at once. `manage.py import_plan` has --timeout.
+LUOSHI_IMPORT_SYNC_MAX_BYTES = env.int("LUOSHI_IMPORT_SYNC_MAX_BYTES", default=200 * 1024)
+LUOSHI_IMPORT_SOFT_SECONDS = env.int("LUOSHI_IMPORT_SOFT_SECONDS", default=120)
+LUOSHI_EXCEL_SYNC_MAX_BYTES = env.int("LUOSHI_EXCEL_SYNC_MAX_BYTES", default=12 * 1024)
+LUOSHI_EXCEL_SOFT_SECONDS = env.int("LUOSHI_EXCEL_SOFT_SECONDS", default=60)
 
 # E-mail: console backend unless configured (reminders go through Django's mail API).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

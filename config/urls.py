@@ -37,6 +37,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", security_views.password_change, name="password-change"),
+    path("accounts/two-factor/", security_views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", security_views.two_factor_verify, name="two-factor-verify"),
     path("security/", include("security.urls")),
     path("demo/", include("demo.urls")),  # 演示说明 (demo mode only)
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,6 +26,18 @@ class IdFilter(df.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1949, "maximum": 2100})
+class YearFilter(df.NumberFilter):
+    """A year: a whole number from 1949 to 2100 (anything else is a 400, never a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1949)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
 class LeanFilterSet(df.FilterSet):
     """django-filter's FilterSet with its filters copied shallowly for each request.
 

@@ -428,3 +428,42 @@ def _read_upload(*, rnd, unit, user, upload) -> UploadResult:
         result.saved = []
         result.problems.extend(RowProblem(None, m) for m in exc.messages)
     return result
+
+
+# ---------------------------------------------------------------- large uploads, checked by a job
+
+def check_timeout_message(seconds) -> str:
+    return _("检查超过%(n)s秒仍未完成，已停止，没有保存任何内容。请确认上传的是本页下载的模板；如问题持续，请联系残工委办公室。") % {
+        "n": seconds}
+
+
+def run_check(upload_id: int) -> str:
+    """The job's work for an ``ExcelUpload``: ``read_upload`` on the stored file, its result kept on the record.
+
+    Safe to run again: a finished record is left alone, and ``read_upload`` saves every row or none.
+    """
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import ExcelUpload
+
+    S = ExcelUpload.Status
+    if not ExcelUpload.objects.filter(pk=upload_id, status__in=[S.QUEUED, S.CHECKING]).update(status=S.CHECKING):
+        return "gone"
+    record = ExcelUpload.objects.select_related("round__plan", "unit", "uploaded_by").get(pk=upload_id)
+    with record.file.open("rb") as handle:
+        upload = SimpleUploadedFile(record.source_name, handle.read())
+    fields = {"status": S.DONE, "finished_at": timezone.now()}
+    try:
+        result = read_upload(rnd=record.round, unit=record.unit, user=record.uploaded_by, upload=upload)
+    except SoftTimeLimitExceeded:
+        fields.update(status=S.FAILED, problems=[check_timeout_message(settings.LUOSHI_EXCEL_SOFT_SECONDS)])
+    except PermissionDenied as exc:
+        fields.update(status=S.FAILED, problems=[str(exc)])
+    else:
+        fields.update(problems=[str(p) for p in result.problems], unchanged=result.unchanged,
+                      saved_report_ids=[r.pk for r in result.saved])
+    record.file.delete(save=False)  # the reports keep what was saved, with their history
+    ExcelUpload.objects.filter(pk=upload_id).update(file="", **fields)
+    return fields["status"]

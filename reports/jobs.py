@@ -3,11 +3,12 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from core.health import stamp_worker_heartbeat
 
-from . import outbox, reminders, schedule
+from . import excel, outbox, reminders, schedule
 from .models import ReportingRound
 from .services import ensure_report_slots
 
@@ -59,3 +60,10 @@ def dispatch_workflow_events(self) -> int:
     Running it also stamps the worker heartbeat that ``/healthz/ready`` reports."""
     stamp_worker_heartbeat()
     return outbox.dispatch()
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True,
+             soft_time_limit=settings.LUOSHI_EXCEL_SOFT_SECONDS, time_limit=settings.LUOSHI_EXCEL_SOFT_SECONDS + 30)
+def check_excel_upload(self, upload_id: int) -> str:
+    """Check (and, if every row is right, save) a large uploaded Excel template; the result is kept on it."""
+    return excel.run_check(upload_id)

@@ -263,9 +263,10 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
     current._history_user = user  # who, whatever the channel (web, API, Excel, job)
     current.save()
     last = last_accepted_figures(current) if cleaned else {}
+    stored = {v.target_id: v for v in TargetValue.objects.filter(report=current, target_id__in=cleaned)} if cleaned else {}
     for target_id, (value, note, confirm) in cleaned.items():
         below = target_id in last and value < last[target_id] and confirm
-        existing = TargetValue.objects.filter(report=current, target_id=target_id).first()
+        existing = stored.get(target_id)
         if existing is None:
             created = TargetValue(report=current, target_id=target_id, value=value, note=note, below_last=below)
             created._history_user = user

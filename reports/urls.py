@@ -21,6 +21,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
     path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/", views.excel_page, name="unit-excel"),
     path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/submit/", views.excel_submit, name="unit-excel-submit"),
+    path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/checks/<int:pk>/", views.excel_check, name="unit-excel-check"),
     path("rounds/<int:round_pk>/units/<int:unit_pk>/excel/template.xlsx", views.excel_template, name="unit-excel-template"),
     path("plans/<int:pk>/schedule/", views.plan_schedule, name="plan-schedule"),
     path("units/<int:pk>/", views.unit_overview, name="unit-overview"),

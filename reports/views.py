@@ -26,7 +26,7 @@ from tasks.selectors import visible_plans
 from units.models import Unit, UnitRole
 from units.selectors import access_for, can_manage_plan
 
-from . import excel, extensions, reminders, selectors, services
+from . import excel, excel_checks, extensions, reminders, selectors, services
 from .filtersets import MyTasksFilterSet, WebReportFilterSet
 from .forms import (
     AttachmentForm,
@@ -40,7 +40,7 @@ from .forms import (
     ScheduleEditForm,
     ScheduleForm,
 )
-from .models import Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
+from .models import ExcelUpload, Notification, ProgressReport, RefusedEdit, ReportingRound, ReportingSchedule
 from .templatetags.reporting import person
 
 S = ProgressReport.Status
@@ -602,7 +602,14 @@ def excel_page(request, round_pk, unit_pk):
         if not access_for(request.user).is_reporter_of(unit.pk):
             raise PermissionDenied(_("只有本单位的填报人可以上传填报模板。"))
         form = ExcelUploadForm(request.POST, request.FILES)
-        if form.is_valid():
+        if form.is_valid() and excel_checks.runs_as_job(form.cleaned_data["file"]):
+            try:  # a large file: checked by a job, this page follows it
+                check = excel_checks.start_check(rnd=rnd, unit=unit, user=request.user, upload=form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("unit-excel-check", round_pk=rnd.pk, unit_pk=unit.pk, pk=check.pk)
+        elif form.is_valid():
             result = excel.read_upload(rnd=rnd, unit=unit, user=request.user, upload=form.cleaned_data["file"])
             if result.ok:
                 messages.success(request, _("上传成功：保存了%(saved)s份报告，%(same)s份没有变化。") % {
@@ -617,6 +624,24 @@ def excel_page(request, round_pk, unit_pk):
     return render(request, "reports/excel.html", {
         "round": rnd, "unit": unit, "form": form, "result": result, "can_upload": can_upload,
     }, status=status)
+
+
+@login_required
+def excel_check(request, round_pk, unit_pk, pk):
+    """A large upload being checked by a job: its status (polled by ``static/js/job-poll.js``), then the result."""
+    rnd, unit = _excel_target(request, round_pk, unit_pk)
+    check = get_object_or_404(ExcelUpload, pk=pk, round=rnd, unit=unit, uploaded_by=request.user)
+    context = {"round": rnd, "unit": unit, "form": None, "result": None, "can_upload": False, "check": check}
+    if check.status == check.Status.DONE and not check.problems:
+        saved = list(ProgressReport.objects.filter(pk__in=check.saved_report_ids).select_related("task")
+                     .order_by("task__order", "task_id"))
+        context.update(saved=saved, saved_message=_("检查完毕：保存了%(saved)s份报告，%(same)s份没有变化。") % {
+            "saved": len(saved), "same": check.unchanged})
+    elif check.finished:
+        context["result"] = {"problems": check.problems}
+        context["form"] = ExcelUploadForm() if access_for(request.user).is_reporter_of(unit.pk) and not rnd.closed else None
+        context["can_upload"] = context["form"] is not None
+    return render(request, "reports/excel.html", context)
 
 
 @login_required

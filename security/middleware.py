@@ -1,5 +1,6 @@
 """Session limits, the forced password change, and no caching of authenticated pages."""
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +45,31 @@ class SessionLimitsMiddleware:
                 return redirect(f"{reverse('login')}?next={request.path}")
             if seen_at is None or now - seen_at >= SEEN_RESOLUTION:
                 session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """After the password, an account with an authenticator gives its code, and an account whose role
+    requires one sets it up, before anything else (``security.twofactor``: the state is set at log-in).
+    API tokens are not sessions and are not affected."""
+
+    EXEMPT = ("/accounts/login/", "/accounts/logout/", "/accounts/two-factor/", "/i18n/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .twofactor import STATE, VERIFY
+
+        user = getattr(request, "user", None)
+        state = request.session.get(STATE) if hasattr(request, "session") else None
+        if state and user is not None and user.is_authenticated and not request.path.startswith(self.EXEMPT):
+            message = (_("请先输入两步验证码。") if state == VERIFY
+                       else _("您的角色须使用两步验证，请先完成设置。"))
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "two_factor_required", "detail": message, "errors": {}}, status=403)
+            target = reverse("two-factor-verify" if state == VERIFY else "two-factor-setup")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

@@ -32,6 +32,10 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("下载")
         API_DENIED = "api_denied", _("接口写入被拒绝")
         ADMIN_ACTION = "admin_action", _("后台管理操作")
+        OTP_ENROLLED = "otp_enrolled", _("启用两步验证")
+        OTP_FAILED = "otp_failed", _("两步验证码错误")
+        OTP_RESET = "otp_reset", _("重置两步验证")
+        OTP_POLICY = "otp_policy", _("修改两步验证要求")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=30, choices=Kind.choices, db_index=True)
@@ -79,3 +83,28 @@ class AccountSecurity(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class TwoFactorPolicy(models.Model):
+    """Which roles must log in with a second factor (a TOTP code after the password). One row (pk 1),
+    kept by the security administrator; no role by default (the second factor stays optional)."""
+
+    # Only roles that manage the plan or the system may be required (reporters keep password log-in).
+    ROLES = ("office", "admin", "sysadmin", "secadmin", "auditor")
+
+    required_roles = models.JSONField(_("须两步验证的角色"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("两步验证要求")
+        verbose_name_plural = _("两步验证要求")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="two_factor_policy_single_row")]
+
+    def __str__(self):
+        return ", ".join(self.required_roles) or "-"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from units.signals import password_set_by_office
 
+from . import twofactor
 from .audit import Kind, record
 from .middleware import LOGIN_AT, MUST_CHANGE, SEEN_AT
 from .models import AccountSecurity
@@ -22,6 +23,7 @@ def _logged_in(sender, request, user, **kwargs):
         now = int(time.time())
         session[LOGIN_AT] = session[SEEN_AT] = now
         session[MUST_CHANGE] = AccountSecurity.objects.filter(user=user, must_change_password=True).exists()
+        session[twofactor.STATE] = twofactor.state_at_login(user)
     record(Kind.LOGIN, actor=user, request=request)
 
 

@@ -1,6 +1,7 @@
-"""Pages of the security module: one's own password, the security administrator's log-in records
-and account tools, the audit administrator's audit trail (search and CSV export)."""
+"""Pages of the security module: one's own password and second factor, the security administrator's
+log-in records, account tools and second-factor requirement, the audit administrator's audit trail (search and CSV export)."""
 import csv
+from urllib.parse import urlencode
 
 from axes.models import AccessAttempt, AccessLog
 from django import forms
@@ -12,17 +13,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from units.models import UnitRole
 from units.selectors import access_for
 
-from . import services
+from . import services, twofactor
 from .audit import Kind, record
 from .middleware import MUST_CHANGE
-from .models import AuditEvent
+from .models import AuditEvent, TwoFactorPolicy
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -169,3 +175,98 @@ def _csv(events):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
+
+
+# ---------------------------------------------------------------- second factor (TOTP)
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("验证码"), max_length=12,
+                           help_text=gettext_lazy("验证器应用（如微信小程序“腾讯身份验证器”、Google Authenticator、FreeOTP）中显示的6位数字"),
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "pattern": "[0-9 ]*", "autofocus": True}))
+
+
+def _next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+def two_factor_verify(request):
+    """After the password: the code of the account's authenticator."""
+    if request.session.get(twofactor.STATE) != twofactor.VERIFY:
+        return redirect(_next(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verify_two_factor(user=request.user, code=form.cleaned_data["code"], request=request)
+        except ValidationError as exc:
+            form.add_error("code", exc)
+        else:
+            return redirect(_next(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def two_factor_setup(request):
+    """One's own second factor: set up an authenticator (QR code or key, then a first code), or see it is on."""
+    state = request.session.get(twofactor.STATE)
+    if state == twofactor.VERIFY:
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': _next(request)})}")
+    device = twofactor.confirmed_device(request.user)
+    form = None
+    if device is None:
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.confirm_two_factor(user=request.user, code=form.cleaned_data["code"], request=request)
+            except ValidationError as exc:
+                form.add_error("code", exc)
+            else:
+                messages.success(request, _("两步验证已启用。以后登录时，输入密码后还需输入验证器中的验证码。"))
+                return redirect(_next(request))
+    pending = twofactor.pending_device(request.user) if device is None else None
+    return render(request, "security/two_factor_setup.html", {
+        "device": device, "form": form, "required": state == twofactor.ENROL or twofactor.is_required(request.user),
+        "qr_svg": mark_safe(twofactor.qr_svg(pending)) if pending else "",  # noqa: S308 — segno's own SVG markup
+        "secret": twofactor.secret_text(pending) if pending else "", "next": _next(request),
+    }, status=400 if form is not None and form.errors else 200)
+
+
+class PolicyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=gettext_lazy("须使用两步验证的角色"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(r, label) for r, label in UnitRole.Role.choices if r in TwoFactorPolicy.ROLES],
+        help_text=gettext_lazy("勾选的角色从下次登录起须使用两步验证；尚未设置的人登录后须先完成设置。"))
+
+
+@login_required
+def two_factor_admin(request):
+    """The security administrator's page: which roles must use a second factor; reset a person's authenticator."""
+    _security_admin(request)
+    policy = TwoFactorPolicy.current()
+    policy_form = PolicyForm(request.POST if "save_policy" in request.POST else None,
+                             initial={"roles": policy.required_roles})
+    reset_form = ResetForm(request.POST if "reset" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if policy_form.is_bound and policy_form.is_valid():
+                services.set_two_factor_policy(admin=request.user, roles=policy_form.cleaned_data["roles"], request=request)
+                messages.success(request, _("两步验证要求已保存，从各人下次登录起生效。"))
+                return redirect("security-two-factor")
+            if reset_form.is_bound and reset_form.is_valid():
+                services.reset_two_factor(admin=request.user, username=reset_form.cleaned_data["username"], request=request)
+                messages.success(request, _("已重置%(name)s的两步验证。本人下次登录后可重新设置。") % {
+                    "name": reset_form.cleaned_data["username"]})
+                return redirect("security-two-factor")
+        except ValidationError as exc:
+            (reset_form if reset_form.is_bound else policy_form).add_error(None, exc)
+    enrolled = Paginator(
+        TOTPDevice.objects.filter(confirmed=True).select_related("user").order_by("user__username"), PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "security/two_factor_admin.html", {
+        "policy_form": policy_form, "reset_form": reset_form, "policy": policy, "page": enrolled,
+    }, status=400 if policy_form.errors or reset_form.errors else 200)

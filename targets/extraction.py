@@ -116,6 +116,7 @@ _SLOGAN_UNITS = {"个", "项", "位", "家"}
 # Text that must be read as a name, not a commitment: quotes, titles, brackets.
 _SHIELD_PAIRS = dict(zip('“《〔「『‘〈【"', '”》〕」』’〉】"', strict=True))
 _SHIELD_MAX = 60  # an unclosed opener shields at most this many characters
+_SHIELD_OPENER_RE = re.compile("[" + re.escape("".join(_SHIELD_PAIRS)) + "]")
 
 # Clause boundaries: comparator, scope and tense are read within one clause.
 # The enumeration comma 、 is not one: 各县（市、区）.
@@ -368,11 +369,11 @@ def _shielded_spans(text: str) -> list[tuple[int, int]]:
     """
     spans, pos = [], 0
     while pos < len(text):
-        opener = text[pos]
-        closer = _SHIELD_PAIRS.get(opener)
-        if closer is None:
-            pos += 1
-            continue
+        found = _SHIELD_OPENER_RE.search(text, pos)  # the next opener, without a Python step per character
+        if found is None:
+            break
+        pos = found.start()
+        closer = _SHIELD_PAIRS[found.group()]
         close = text.find(closer, pos + 1, pos + 1 + _SHIELD_MAX * 4)
         end = close + 1 if close != -1 else min(len(text), pos + 1 + _SHIELD_MAX)
         spans.append((pos, end))

@@ -1,26 +1,14 @@
 """FilterSets for plans, sections and tasks. One FilterSet serves the web list and the API list:
 the plan list on the home page and ``/api/v1/plans/`` both use ``WorkPlanFilterSet``."""
 import django_filters as df
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 
-from core.filters import IdFilter, LeanFilterSet
+from core.filters import IdFilter, LeanFilterSet, YearFilter
 from units.models import Committee
 from units.selectors import access_for, committees_for
 
 from .models import Assignment, Section, Task, WorkPlan
-
-
-@extend_schema_field({"type": "integer", "minimum": 1949, "maximum": 2100})
-class YearFilter(df.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1949)
-        kwargs.setdefault("max_value", 2100)
-        super().__init__(*args, **kwargs)
 
 
 def _visible_committees(request):

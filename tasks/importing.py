@@ -21,7 +21,7 @@ from units.models import Unit
 from units.selectors import access_for, is_all_members_name, suggest_units, unit_name_index
 from units.services import add_alias, create_unit
 
-from . import jobs
+from . import jobs, reading
 from .importer import PlanImportError, ocr, parse_file
 from .importer.errors import import_error
 from .importer.readers import OCR_CODES
@@ -82,6 +82,11 @@ STORED_EXTENSIONS = {".txt", ".docx", ".xlsx", ".pdf", ".csv", ".doc", ".xls", "
                      ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 
 
+def printable_name(filename: str) -> str:
+    """The uploader's file name without control characters (a NUL cannot be stored in PostgreSQL)."""
+    return "".join(ch for ch in (filename or "") if ch.isprintable()).strip()[:200] or "upload"
+
+
 def stored_name(filename: str) -> str:
     ext = os.path.splitext(filename or "")[1].lower()
     return f"{uuid.uuid4().hex}{ext if ext in STORED_EXTENSIONS else '.bin'}"
@@ -95,6 +100,9 @@ def start_import(*, committee, user, data: bytes, filename: str, structure: dict
     its progress until the preview is ready. ``structure``: already read (the command reads scans itself).
     """
     _check_office(user, committee)
+    filename = printable_name(filename)
+    if structure is None and reading.runs_as_job(data):
+        return _start_reading(committee=committee, user=user, data=data, filename=filename)
     try:
         structure = structure if structure is not None else read_plan_file(data=data, filename=filename)
     except ValidationError as exc:
@@ -104,6 +112,19 @@ def start_import(*, committee, user, data: bytes, filename: str, structure: dict
     record = PlanImport(committee=committee, source_name=filename[:200], structure=structure, created_by=user)
     record.source_file.save(stored_name(filename), ContentFile(data), save=False)
     record.save()
+    return record
+
+
+def _start_reading(*, committee, user, data: bytes, filename: str) -> PlanImport:
+    """A large file: kept with status ``reading`` and parsed by a job (``tasks.reading``)."""
+    if len(data) > settings.LUOSHI_MAX_UPLOAD_BYTES:  # the cheap bound first, before anything is stored
+        read_plan_file(data=data, filename=filename)
+    record = PlanImport(committee=committee, source_name=filename[:200], structure={}, created_by=user,
+                        status=PlanImport.Status.READING)
+    record.source_file.save(stored_name(filename), ContentFile(data), save=False)
+    record.save()
+    jobs.read_plan_import.delay(record.pk)
+    record.refresh_from_db()  # embedded mode: the job has already run (Celery eager)
     return record
 
 

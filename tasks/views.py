@@ -91,10 +91,12 @@ def import_preview(request, pk):
 
 
 def _import_progress(request, record):
-    """A scan being read by OCR: page N of M (the page reloads itself), or why it failed; either can be dropped."""
+    """A large file or a scan being read by a job: reading, or page N of M by OCR (``static/js/job-poll.js``
+    follows it, a reload link does without JavaScript), or why it failed; either can be dropped."""
     if request.method == "POST" and "discard" in request.POST:
         importing.discard_import(record=record, user=request.user)
         messages.info(request, _("已放弃本次导入。"))
         return redirect("plan-import")
     percent = int(100 * record.pages_done / record.pages_total) if record.pages_total else 0
-    return render(request, "tasks/import_progress.html", {"record": record, "percent": percent})
+    return render(request, "tasks/import_progress.html",
+                  {"record": record, "percent": percent, "scan": bool(record.pages_total)})

@@ -28,3 +28,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, str) and data.isdigit() and not 0 < int(data) <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """An object named by a code (``slug_field``): a code with a NUL or another control character is
+    "does not exist" (400), never a database error (PostgreSQL text cannot hold a NUL)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isprintable():
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.encode("unicode_escape").decode())
+        return super().to_internal_value(data)

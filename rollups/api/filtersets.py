@@ -1,13 +1,14 @@
 """The API's filters for the stored roll-ups and the year-end summary files."""
 from django_filters import rest_framework as filters
 
+from core.filters import IdFilter, YearFilter
 from rollups.models import CommitteeRollup, RollupRun, SummaryFile
 
 
 class PlanRollupFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    committee = filters.NumberFilter(field_name="plan__committee_id")
-    year = filters.NumberFilter()
+    plan = IdFilter(field_name="plan_id")
+    committee = IdFilter(field_name="plan__committee_id")
+    year = YearFilter()
 
     class Meta:
         model = RollupRun
@@ -15,8 +16,8 @@ class PlanRollupFilter(filters.FilterSet):
 
 
 class CommitteeRollupFilter(filters.FilterSet):
-    committee = filters.NumberFilter(field_name="committee_id")
-    year = filters.NumberFilter()
+    committee = IdFilter(field_name="committee_id")
+    year = YearFilter()
     scope = filters.ChoiceFilter(choices=CommitteeRollup.Scope.choices)
 
     class Meta:
@@ -25,8 +26,8 @@ class CommitteeRollupFilter(filters.FilterSet):
 
 
 class SummaryFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    year = filters.NumberFilter()
+    plan = IdFilter(field_name="plan_id")
+    year = YearFilter()
     kind = filters.ChoiceFilter(choices=SummaryFile.Kind.choices)
 
     class Meta:

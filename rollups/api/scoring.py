@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.api.base import AuditMixin, LuoshiReadOnlyViewSet
+from core.filters import IdFilter, YearFilter
 from rollups.models import ScoringItem, ScoringScheme
 from rollups.scoring import selectors
 
@@ -89,8 +90,8 @@ def _results(request, scheme):
 
 
 class SchemeFilter(filters.FilterSet):
-    committee = filters.NumberFilter(field_name="committee_id")
-    year = filters.NumberFilter()
+    committee = IdFilter(field_name="committee_id")
+    year = YearFilter()
 
     class Meta:
         model = ScoringScheme

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.base import LuoshiViewSet
+from core.filters import IdFilter, YearFilter
 from targets import services
 from targets.models import IndicatorValue, PlanIndicator
 from targets.selectors import indicator_plans_for, indicator_values_for, indicators_for
@@ -83,7 +84,7 @@ class LinkResultSerializer(serializers.Serializer):
 
 
 class IndicatorFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = PlanIndicator
@@ -91,9 +92,9 @@ class IndicatorFilter(filters.FilterSet):
 
 
 class ValueFilter(filters.FilterSet):
-    indicator = filters.NumberFilter(field_name="indicator_id")
-    plan = filters.NumberFilter(field_name="indicator__plan_id")
-    year = filters.NumberFilter()
+    indicator = IdFilter(field_name="indicator_id")
+    plan = IdFilter(field_name="indicator__plan_id")
+    year = YearFilter()
 
     class Meta:
         model = IndicatorValue

@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.base import AuditMixin
+from core.api.fields import CodeRelatedField
 from security.dates import check_date
 from tasks import importing, selectors
 from tasks.models import WorkPlan
@@ -27,8 +28,8 @@ TAG = T("计划导入")
 
 
 class PlanImportUploadSerializer(serializers.Serializer):
-    committee = serializers.SlugRelatedField(slug_field="code", queryset=Committee.objects.all(),
-                                             help_text=T("残工委代码，如 jilin"))
+    committee = CodeRelatedField(slug_field="code", queryset=Committee.objects.all(),
+                                 help_text=T("残工委代码，如 jilin"))
     file = serializers.FileField(help_text=T("计划文件：.txt、.docx/.doc/.wps、.xlsx/.xls/.et、.rtf、PDF（文字版或扫描件）、JPG/PNG/TIFF 扫描图片"))
 
 

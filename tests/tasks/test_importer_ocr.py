@@ -173,7 +173,7 @@ def test_progress_page_while_reading_and_cancel(client, world, fake_engine, monk
     record = PlanImport.objects.get()
     assert record.status == PlanImport.Status.READING and record.pages_total == 4
     page = client.get(response["Location"]).content.decode()
-    assert "共 4 页" in page and 'http-equiv="refresh"' in page and "<progress" in page
+    assert "共 4 页" in page and 'data-poll=' in page and "job-poll.js" in page and "<progress" in page
     client.post(response["Location"], {"discard": "1"})
     record.refresh_from_db()
     assert record.status == PlanImport.Status.DISCARDED
