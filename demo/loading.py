@@ -213,7 +213,7 @@ INSTRUCTION_ANSWER = ("已召开专题推进会，逐市（州）分解第四季
 
 def _load_supervision():
     """The October 2021 escalation runs, and the leader's 批示 to 省残联 answered in its Q4 draft. Once."""
-    from rollups.models import Instruction, InstructionAnswer, SupervisionItem
+    from rollups.models import Instruction, SupervisionItem
     from rollups.supervision import services as supervision
 
     plan = WorkPlan.objects.filter(committee__code="jilin", doc_number="吉政残工委发〔2021〕2号").first()
@@ -221,23 +221,21 @@ def _load_supervision():
     leader, reporter = User.objects.filter(username="leader").first(), User.objects.filter(username="cl_reporter").first()
     if plan is None or leader is None or reporter is None or SupervisionItem.objects.filter(plan=plan).exists():
         return
-    for day in SUPERVISION_DAYS:
-        supervision.run_escalation(today=day)
+    for day in SUPERVISION_DAYS:  # on the demo's clock: every step and notification dated that morning
+        with simulated(at(day, 8)):
+            supervision.run_escalation(today=day)
     draft = (ProgressReport.objects.filter(round__plan=plan, round__period_label=ROUNDS[2][0], unit__code="cl",
                                            status=ProgressReport.Status.DRAFT)
              .select_related("task", "unit").order_by("task__order").first())
     if draft is None or Instruction.objects.filter(plan=plan).exists():
         return
     text, written = INSTRUCTION
-    instruction = supervision.write_instruction(plan=plan, user=leader, text=text, task=draft.task, unit=draft.unit)
-    answer = supervision.answer_instruction(instruction=instruction, report=draft, user=reporter,
-                                            text=INSTRUCTION_ANSWER[0])
-
-    def at(day):
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-
-    Instruction.objects.filter(pk=instruction.pk).update(created_at=at(written))
-    InstructionAnswer.objects.filter(pk=answer.pk).update(answered_at=at(INSTRUCTION_ANSWER[1]))
+    with simulated(at(written, 10)):
+        instruction = supervision.write_instruction(plan=plan, user=leader, text=text, task=draft.task,
+                                                    unit=draft.unit)
+    with simulated(at(INSTRUCTION_ANSWER[1], 10)):
+        supervision.answer_instruction(instruction=instruction, report=draft, user=reporter,
+                                       text=INSTRUCTION_ANSWER[0])
 
 
 SCORING_ITEMS = [  # the demo's 考核办法: "按时报送 6分；缺报1次扣1分，迟报1次扣0.5分" and the rest

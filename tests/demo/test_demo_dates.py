@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from demo.clock import DEMO_TODAY, DEMO_YEAR, at, simulated
-from demo.loading import fyp_values_entered_on
+from demo.loading import INSTRUCTION, SUPERVISION_DAYS, fyp_values_entered_on
 from reports import jobs, reminders, selectors
 from reports.models import Notification, ProgressReport, ReminderLog, ReportingRound
 from rollups.models_bulletin import Bulletin
@@ -72,6 +72,10 @@ def test_every_notification_matches_its_event(demo):
             assert (note.round_id, note.unit_id, day) in reminder_days
         elif note.kind == "bulletin":
             assert _local_day(bulletins[note.round_id]) == day
+        elif note.kind == "supervision":  # a 督办 step: sent on one of the escalation job's days
+            assert day in SUPERVISION_DAYS, day
+        elif note.kind == "instruction":  # a leader's 批示, on the day it was written
+            assert day == INSTRUCTION[1], day
         else:  # a report moved: the version of the report that made the move has the notice's time
             moments = {h.history_date for h in note.report.history.filter(status=note.kind)}
             assert any(abs((m - note.created_at).total_seconds()) < 5 for m in moments), (note.kind, note.pk)
