@@ -53,7 +53,8 @@ def test_a_daily_job_is_due_once_its_hour_has_come_round():
 def test_the_beat_schedule_is_read_whole():
     names = set(sched.entries())
     assert names == {"reports-open-scheduled-rounds", "reports-send-due-reminders",
-                     "reports-dispatch-workflow-events", "reports-rollup-nightly", "security-rotate-logs"}
+                     "reports-dispatch-workflow-events", "reports-rollup-nightly", "security-rotate-logs",
+                     "rollups-escalate-supervision"}
 
 
 def test_run_due_runs_every_job_at_start_then_each_at_its_time(world):
