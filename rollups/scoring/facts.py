@@ -200,7 +200,8 @@ def _member_units(own, result, choices, plans, weights, today, year):
                       When(due__lt=today, then=Value(rules.MISSING)), default=Value(rules.NOT_DUE),
                       output_field=CharField())
     accepted = Case(When(status=Status.ACCEPTED, then=Value(True)), default=Value(False), output_field=BooleanField())
-    counts = (year_reports.annotate(t=timeliness, a=accepted).values("round__plan_id", "unit_id", "t", "a")
+    year_reports = year_reports.annotate(t=timeliness)
+    counts = (year_reports.annotate(a=accepted).values("round__plan_id", "unit_id", "t", "a")
               .annotate(n=Count("id")).order_by().values_list("round__plan_id", "unit_id", "t", "a", "n"))
     ReportLine = rules.ReportLine
     labels = {(rules.ON_TIME, True): "按时报送并已采纳", (rules.ON_TIME, False): "按时报送、未采纳",
@@ -253,8 +254,7 @@ def _member_units(own, result, choices, plans, weights, today, year):
         plans_of[id(subjects)].append(plan_id)
     for subjects, _wanted, _w in plan_subjects.values():
         if subjects.details is None:
-            details = subjects.details = _ReportDetails(year_reports, plans_of[id(subjects)], key_of, today,
-                                                        report_link)
+            details = subjects.details = _ReportDetails(year_reports, plans_of[id(subjects)], key_of, report_link)
             for key, facts in subjects.facts.items():
                 if key.startswith("u"):
                     facts.report_details = partial(details.of, key)
@@ -264,9 +264,8 @@ class _ReportDetails:
     """The late, missing and unaccepted reports of one scheme's member units, a line each, read in one
     query the first time any of its cards shows its lines (a unit's page, the annex, the API)."""
 
-    def __init__(self, year_reports, plan_ids, key_of, today, report_link):
-        self.year_reports, self.plan_ids, self.key_of = year_reports, plan_ids, key_of
-        self.today, self.report_link = today, report_link
+    def __init__(self, year_reports, plan_ids, key_of, report_link):
+        self.year_reports, self.plan_ids, self.key_of, self.report_link = year_reports, plan_ids, key_of, report_link
         self.lines = None
 
     def of(self, key):
@@ -275,21 +274,14 @@ class _ReportDetails:
         return self.lines.get(key, [])
 
     def _load(self):
-        fine = Q(submitted_at__isnull=False, day__lte=F("due"), status=Status.ACCEPTED)
-        rows = (self.year_reports.filter(round__plan_id__in=self.plan_ids)
-                .annotate(fine=Case(When(fine, then=Value(True)), default=Value(False), output_field=BooleanField()))
-                .filter(fine=False)
+        # ``year_reports`` carries the timeliness the counts use (``t``): the same classification, once.
+        rows = (self.year_reports.filter(round__plan_id__in=self.plan_ids).exclude(t=rules.NOT_DUE)
+                .exclude(t=rules.ON_TIME, status=Status.ACCEPTED)
                 .values_list("id", "round__plan_id", "unit_id", "round__period_label", "task__ref", "due", "day",
-                             "status")
+                             "status", "t")
                 .order_by("round__period_end", "task__order", "id"))
         lines = defaultdict(list)
-        for pk, plan_id, unit_id, period, ref, due, day, status in rows:
-            if day is not None:
-                timeliness = rules.ON_TIME if day <= due else rules.LATE
-            elif due < self.today:
-                timeliness = rules.MISSING
-            else:
-                continue  # not due yet
+        for pk, plan_id, unit_id, period, ref, due, day, status, timeliness in rows:
             _subjects, key = self.key_of(plan_id, unit_id)
             if key is None:
                 continue
