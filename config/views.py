@@ -16,7 +16,7 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
@@ -107,8 +107,8 @@ def metrics(request):
 def _database_away(exc) -> bool:
     # OperationalError covers a lost or refused connection, a restart in progress and statement
     # time-outs; InterfaceError a connection already closed. Both pass: the app reconnects by itself.
-    return isinstance(exc, (OperationalError, InterfaceError)) or (
-        isinstance(exc, DatabaseError) and isinstance(getattr(exc, "__cause__", None), (OperationalError, InterfaceError)))
+    # Django wraps the driver's errors in these classes already.
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 def server_error(request, *args, **kwargs):
