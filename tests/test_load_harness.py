@@ -1,0 +1,42 @@
+"""The pieces of ``make load`` that judge a run (tests/load/run.py): failures inside and outside a
+fault's window, and which failures count as clean answers."""
+import csv
+
+from tests.load import run
+
+
+def _write(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_failures_are_split_by_the_fault_window(tmp_path):
+    history = tmp_path / "load_stats_history.csv"
+    header = ["Timestamp", "Name", "Total Failure Count"]
+    _write(history, header, [
+        [100, "Aggregated", 0], [101, "报告页", 5],  # per-request rows are ignored
+        [110, "Aggregated", 2],   # 2 before the fault
+        [120, "Aggregated", 12],  # 10 inside
+        [135, "Aggregated", 15],  # 3 inside (the recovery tail)
+        [150, "Aggregated", 16],  # 1 after
+    ])
+    assert run.failures_in(history, (115, 140)) == (3, 13)
+    assert run.failures_in(history, None) == (16, 0)
+
+
+def test_failure_kinds_tell_answers_from_dropped_connections(tmp_path):
+    failures = tmp_path / "load_failures.csv"
+    _write(failures, ["Method", "Name", "Error", "Occurrences"], [
+        ["GET", "报告页", "HTTPError('503 Server Error: Service Unavailable for url: 报告页')", 4],
+        ["GET", "API", "HTTPError('503 Server Error: Service Unavailable for url: API')", 2],
+        ["POST", "保存草稿", "保存草稿: 503", 1],
+        ["POST", "log in", "log-in refused (503)", 1],
+        ["GET", "我的任务", "ConnectionError(ProtocolError('Connection aborted.', RemoteDisconnected()))", 3],
+    ])
+    kinds = run.failure_kinds(failures)
+    assert kinds["HTTPError('503 Server Error: Service Unavailable"] == 6  # URLs cut off: one kind
+    answered = {k for k in kinds if run.ANSWERED.search(k)}
+    assert answered == set(kinds) - {k for k in kinds if k.startswith("ConnectionError")}
+    assert run.EXCUSED == {"pg-stop": "clean", "web-kill": "any"}  # Redis and worker faults excuse nothing
