@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,7 +218,7 @@ class _Stale(Exception):
 
 @transaction.atomic
 def _save_draft_locked(report, user, version, progress, problems, next_steps, figures, reason, reply=None):
-    current = ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
+    current = _locked(report)
     if current.version != version:
         raise _Stale(current)
     _check_open(current)
@@ -334,7 +334,25 @@ def _require_other_person(report, user, message):
 
 
 def _locked(report):
-    return ProgressReport.objects.select_for_update().select_related("round", "task__plan").get(pk=report.pk)
+    """The report, locked for this transaction.
+
+    Only the report's own row is locked for update (``of=self``): a plain ``FOR UPDATE`` with
+    ``select_related`` would lock the round, task and plan rows too, and every write in a round
+    would wait for every other — on a deadline day, hundreds of units queueing behind each
+    other. The round is held with a shared lock instead, so that closing it (or extending its
+    deadline, which lock it for update) waits for the writes in flight, and they for it.
+    """
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("round", "task__plan") \
+        .get(pk=report.pk)
+    share_lock_round(report.round_id)
+    return report
+
+
+def share_lock_round(round_id):
+    """``FOR SHARE`` on the round's row (PostgreSQL; SQLite locks the whole database anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM reports_reportinground WHERE id = %s FOR SHARE", [round_id])
 
 
 @transaction.atomic
@@ -551,7 +569,7 @@ def open_extra_round(*, plan, user, period_label, period_start, period_end, open
 @transaction.atomic
 def extend_deadline(*, round, user, unit, due_on, reason="") -> DeadlineExtension:
     """Grant one unit a later due date for one round (granting again replaces the earlier extension)."""
-    rnd = ReportingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    rnd = ReportingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     _require_office(user, rnd.plan)
     if rnd.closed:
         raise ValidationError(_("该填报轮次已关闭，不能再延期。"), code="closed")
@@ -572,7 +590,7 @@ def extend_deadline(*, round, user, unit, due_on, reason="") -> DeadlineExtensio
 @transaction.atomic
 def close_round(*, round, user) -> ReportingRound:
     """Close a round: nothing in it can be edited or submitted any more (accepted reports stay as they are)."""
-    rnd = ReportingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    rnd = ReportingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     _require_office(user, rnd.plan)
     if not rnd.closed:
         rnd.closed = True

@@ -114,7 +114,7 @@ def publish_bulletin(*, bulletin, user, link=""):
     from .models import Bulletin
 
     _require_round_office(user, bulletin.round, _("只有本级残工委办公室可以发布调度通报。"))
-    bulletin = Bulletin.objects.select_for_update().select_related("round__plan").get(pk=bulletin.pk)
+    bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("round__plan").get(pk=bulletin.pk)
     if bulletin.is_published:
         raise ValidationError(_("该通报已发布。"), code="published")
     plan = bulletin.round.plan

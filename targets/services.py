@@ -79,7 +79,7 @@ def set_allocations(*, target: Target, user, units=(), committees=(), note: str 
     plan = target.task.plan
     _check_manage(user, plan)
     plan = _lock(plan)
-    target = Target.objects.select_for_update().select_related("task").get(pk=target.pk, task__plan=plan)
+    target = Target.objects.select_for_update(of=("self",)).select_related("task").get(pk=target.pk, task__plan=plan)
     if plan.status not in (WorkPlan.Status.DRAFT, WorkPlan.Status.PUBLISHED):
         raise ValidationError(_("计划“%(title)s”%(status)s，不能再分解目标。") % {
             "title": plan.title, "status": plan.get_status_display()}, code="not_editable")

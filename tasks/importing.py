@@ -237,7 +237,7 @@ def confirm_import(*, record: PlanImport, user, unit_choices: dict | None = None
     ``"ignore"`` (not a member unit: the name is left out); ``keep_targets`` lists ``"task_index:target_index"`` keys to keep (``None``:
     every target not flagged doubtful); ``plan_overrides`` corrects title, doc number, years…
     """
-    record = PlanImport.objects.select_for_update().select_related("committee").get(pk=record.pk)
+    record = PlanImport.objects.select_for_update(of=("self",)).select_related("committee").get(pk=record.pk)
     _check_office(user, record.committee)
     if record.status != PlanImport.Status.PREVIEW:
         raise ValidationError(_("该导入已处理（%(status)s），不能重复确认。") % {"status": record.get_status_display()})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import Notification, ProgressReport, ReportingRound, ReportingSchedule
 from reports.selectors import EDITABLE, MISSING_STATUSES, annotate_due, report_is_open
+from reports.services import share_lock_round
 from targets.models import Target
 from tasks.models import Assignment, WorkPlan
 from units.models import UnitRole
@@ -290,7 +291,9 @@ def _instruction_link(instruction):
 def answer_instruction(*, instruction, report, user, text) -> InstructionAnswer:
     """The unit answers a 批示 in the report it is writing; the answer is linked to that report and
     its version. It may be changed until the report is submitted."""
-    report = ProgressReport.objects.select_for_update().select_related("round__plan", "task").get(pk=report.pk)
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("round__plan", "task") \
+        .get(pk=report.pk)
+    share_lock_round(report.round_id)
     _require(access_for(user).is_reporter_of(report.unit_id), _("只有本单位的填报人可以答复批示。"))
     if instruction.pk not in {i.pk for i in selectors.instructions_for_report(report)}:
         raise ValidationError(_("该批示与这份报告无关。"), code="unrelated")

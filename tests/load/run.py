@@ -47,6 +47,8 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "600"))
 LOAD_DB = os.environ.get("LOAD_DB", "luoshi_load")
 FAULT = os.environ.get("LOAD_FAULT", "")
 FAULT_SECONDS = int(os.environ.get("LOAD_FAULT_SECONDS", "60"))
+# People arrive over the first fifth of the day (two minutes of the default ten), not all at once.
+ARRIVAL_SECONDS = max(1, int(os.environ.get("LOAD_ARRIVAL_SECONDS", str(SECONDS // 5))))
 FAULTS = ("", "worker-kill", "redis-stop", "redis-hang", "web-kill", "pg-stop")
 RECOVERY_SECONDS = 10  # after a fault clears, failures still count as the fault's for this long
 # What a fault may cost while it lasts: nothing (Redis, the worker), clean answers (PostgreSQL
@@ -322,7 +324,7 @@ def main():
         if FAULT:
             fault_timeline(stack, started)
         subprocess.run([PY, "-m", "locust", "-f", "tests/load/locustfile.py", "--headless", "-u", str(users),
-                        "-r", str(max(5, users // 30)), "-t", f"{SECONDS}s", "--stop-timeout", "30",
+                        "-r", f"{users / ARRIVAL_SECONDS:.2f}", "-t", f"{SECONDS}s", "--stop-timeout", "30",
                         "--host", f"http://127.0.0.1:{stack.web_port}", "--csv", str(tmp / "load"),
                         "--csv-full-history", "--only-summary", "--loglevel", "WARNING"],
                        cwd=ROOT, env={**env, "LOAD_WORLD": str(tmp / "world.json"),
