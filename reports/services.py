@@ -187,7 +187,8 @@ def _saved(report, user, version, progress, problems, next_steps, figures, reaso
         with transaction.atomic():
             saved = _save_draft_locked(report, user, version, progress, problems, next_steps, figures or {}, reason,
                                        reply)
-            return submit(report=saved, user=user) if submit_after else saved
+            # Still locked and checked open in this transaction: submit without doing either again.
+            return _submit_locked(saved, user) if submit_after else saved
     except _Stale as stale:
         # Outside the rolled-back transaction: the refused edit is kept, nothing typed is lost —
         # up to REFUSED_EDITS_PER_HOUR per person and report (a flood would only bury the real ones).
@@ -226,7 +227,9 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
         raise ValidationError(
             _("该报告当前状态为“%(status)s”，不能修改。") % {"status": current.get_status_display()}, code="not_editable"
         )
-    targets = {t.pk: t for t in current.task.targets.all()}
+    # The task's targets with this report's figures and the unit's last accepted ones: one read.
+    rows = selectors.report_targets(current)
+    targets = {t.pk: t for t in rows}
     cleaned, errors = {}, []
     reasons = dict(current.empty_reasons or {})
     for target_id, raw in figures.items():
@@ -262,8 +265,8 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
     current._change_reason = reason or _("保存草稿")
     current._history_user = user  # who, whatever the channel (web, API, Excel, job)
     current.save()
-    last = last_accepted_figures(current) if cleaned else {}
-    stored = {v.target_id: v for v in TargetValue.objects.filter(report=current, target_id__in=cleaned)} if cleaned else {}
+    last = {t.pk: t.last.value for t in rows if t.last is not None}
+    stored = {t.pk: t.current for t in rows if t.current is not None}
     for target_id, (value, note, confirm) in cleaned.items():
         below = target_id in last and value < last[target_id] and confirm
         existing = stored.get(target_id)
@@ -276,11 +279,6 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
             existing._history_user = user
             existing.save()
     return current
-
-
-def last_accepted_figures(report) -> dict:
-    """{target id: the unit's last accepted cumulative figure from an earlier round} for the report's task."""
-    return {t.pk: t.last.value for t in selectors.report_targets(report) if t.last is not None}
 
 
 def figure_problems(report) -> list[str]:
@@ -361,6 +359,11 @@ def submit(*, report, user) -> ProgressReport:
     _require(selectors.allowed_actions(user, report).reporter, _("只有本单位的填报人可以提交该报告。"))
     report = _locked(report)
     _check_open(report)
+    return _submit_locked(report, user)
+
+
+def _submit_locked(report, user):
+    """``submit`` of a report already locked, and checked open and assigned, in this transaction."""
     if report.status not in EDITABLE:
         raise ValidationError(_("该报告已提交，不能重复提交。"), code="not_editable")
     if not report.progress.strip():

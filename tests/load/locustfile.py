@@ -62,26 +62,44 @@ class LoggedIn(HttpUser):
         return sorted(set(REPORT_LINK.findall(page)))
 
 
-class Reporter(LoggedIn):
-    """A unit's reporter: draft, then submit each of the unit's reports once."""
+def claim(counter, limit):
+    """The next person's index, or ``None`` once every one of them is taken: locust may start a
+    user class again after its users stopped, and two people at one desk would (rightly) get 409s."""
+    index = next(counter)
+    return index if index < limit else None
 
-    fixed_count = UNITS - BURST_UNITS  # one person per unit: two would (rightly) get 409s on each other
-    wait_time = between(2, 6)
+
+class Reporter(LoggedIn):
+    """A unit's reporter: reads and writes each report (20–60 s a report: reading the page and
+    typing is the slow part of a real person's day), saves a draft, checks it, then 保存并提交;
+    comes back to 我的任务 a few times for reports the office returned, then leaves."""
+
+    fixed_count = UNITS - BURST_UNITS
+    wait_time = between(20, 60)
+    PAUSE = (5, 15)  # between saving the draft and submitting it
+    REVISITS = 3
 
     def on_start(self):
-        index = next(_next_reporter) % (UNITS - BURST_UNITS)
+        index = claim(_next_reporter, UNITS - BURST_UNITS)
+        if index is None:
+            raise StopUser()
         self.username = f"{CODE}-r{index}"
         self.log_in()
         self.todo = self.my_reports()
+        self.revisits = 0
 
     @task
     def report_one(self):
         if not self.todo:
-            raise StopUser()
-        submit_report(self, self.todo.pop(0))
+            if self.revisits >= self.REVISITS:
+                raise StopUser()
+            self.revisits += 1  # anything returned to us? (submitted reports are skipped: not editable)
+            self.todo = self.my_reports()
+            return
+        submit_report(self, self.todo.pop(0), pause=self.PAUSE)
 
 
-def submit_report(user, report_id):
+def submit_report(user, report_id, pause=None):
     page = user.client.get(f"/reports/{report_id}/", name="报告页").text
     version, figures = VERSION.search(page), FIGURE.findall(page)
     if version is None:  # already submitted (or not editable): nothing to do
@@ -92,6 +110,8 @@ def submit_report(user, report_id):
     saved = user.post(f"/reports/{report_id}/", fields, "保存草稿")
     if saved.status_code != 302:
         return
+    if pause:
+        time.sleep(random.uniform(*pause))
     page = user.client.get(f"/reports/{report_id}/", name="报告页").text
     version = VERSION.search(page)
     if version is None:
@@ -110,7 +130,10 @@ class BurstReporter(LoggedIn):
     wait_time = constant(0.2)
 
     def on_start(self):
-        self.username = f"{CODE}-r{UNITS - 1 - next(_next_burst) % BURST_UNITS}"
+        index = claim(_next_burst, BURST_UNITS)
+        if index is None:
+            raise StopUser()
+        self.username = f"{CODE}-r{UNITS - 1 - index}"
         self.burst_at = STARTED + RUN_SECONDS / 2
         self.todo = None
 
@@ -132,17 +155,20 @@ class Approver(LoggedIn):
     figures and an 审核通过 button, and signs off each of those."""
 
     fixed_count = UNITS
-    wait_time = between(10, 30)
+    wait_time = between(30, 90)
 
     def on_start(self):
-        self.username = f"{CODE}-a{next(_next_approver) % UNITS}"
+        index = claim(_next_approver, UNITS)
+        if index is None:
+            raise StopUser()
+        self.username = f"{CODE}-a{index}"
         self.log_in()
         self.rounds = 0
 
     @task
     def sign_off(self):
         self.rounds += 1
-        if self.rounds > 40:
+        if self.rounds > 20:
             raise StopUser()
         page = self.client.get("/", name="工作台（审核人）").text
         for report_id in APPROVE.findall(page):

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -270,11 +271,19 @@ def check(world, submitted, settle_seconds=300):
 
     lost = 0
     reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=[pk for pk, _ in submitted])}
+    # A confirmed submission is kept when its report is there and its history holds the submitted
+    # version with that text — the current text may be a later one (returned, then submitted again).
+    Historical = ProgressReport.history.model
+    kept = set(Historical.objects.filter(id__in=list(reports), status=ProgressReport.Status.SUBMITTED)
+               .values_list("id", "progress"))
+    kept_texts = defaultdict(list)
+    for pk, text in kept:
+        kept_texts[pk].append(text)
     for pk, marker in submitted:
         report = reports.get(pk)
-        if report is None or marker not in report.progress or report.status == ProgressReport.Status.DRAFT:
+        if report is None or report.status == ProgressReport.Status.DRAFT:
             lost += 1
-        elif not report.history.filter(progress__contains=marker).exists():
+        elif not any(marker in text for text in kept_texts[pk]):
             lost += 1
     deadline = time.monotonic() + settle_seconds
     while WorkflowEvent.objects.filter(dispatched_at__isnull=True).exists() and time.monotonic() < deadline:
