@@ -21,6 +21,7 @@ from locust.exception import StopUser
 WORLD = json.loads(open(os.environ["LOAD_WORLD"], encoding="utf-8").read())
 CODE, UNITS = WORLD["code"], WORLD["units"]
 BURST_UNITS = max(1, min(34, UNITS // 8))  # ≈ 100 reports (3 a unit) in the burst at the default size
+BURST_SECONDS = 60
 STARTED = time.monotonic()
 RUN_SECONDS = float(os.environ.get("LOAD_SECONDS", "600"))
 SUBMITTED = []  # (report id, marker) of every submission the server confirmed
@@ -134,7 +135,9 @@ class BurstReporter(LoggedIn):
         if index is None:
             raise StopUser()
         self.username = f"{CODE}-r{UNITS - 1 - index}"
-        self.burst_at = STARTED + RUN_SECONDS / 2
+        # The burst's units start one after another across BURST_SECONDS, so that its ≈100
+        # submissions fall within that minute (not all in its first seconds).
+        self.burst_at = STARTED + RUN_SECONDS / 2 + index * BURST_SECONDS / BURST_UNITS
         self.todo = None
 
     @task
