@@ -14,7 +14,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Uploads over a slow government network and the Excel checks take time; nothing else comes close.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-keepalive = 5
+# Idle keep-alive connections stay open longer than a person pauses between pages: a server
+# closing one just as the browser reuses it is a reset the browser must retry.
+keepalive = 75
 # Load Django once in the master and fork the workers from it: a worker (re)starts in
 # milliseconds instead of seconds of imports, so recycling one costs the site nothing.
 preload_app = True

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import storage
 from security.dates import check_plan_dates
@@ -267,17 +268,20 @@ def _save_draft_locked(report, user, version, progress, problems, next_steps, fi
     current.save()
     last = {t.pk: t.last.value for t in rows if t.last is not None}
     stored = {t.pk: t.current for t in rows if t.current is not None}
+    created, changed = [], []
     for target_id, (value, note, confirm) in cleaned.items():
         below = target_id in last and value < last[target_id] and confirm
         existing = stored.get(target_id)
         if existing is None:
-            created = TargetValue(report=current, target_id=target_id, value=value, note=note, below_last=below)
-            created._history_user = user
-            created.save()
+            created.append(TargetValue(report=current, target_id=target_id, value=value, note=note, below_last=below))
         elif existing.value != value or existing.note != note or existing.below_last != below:
             existing.value, existing.note, existing.below_last = value, note, below
-            existing._history_user = user
-            existing.save()
+            changed.append(existing)
+    # The figures and their history rows in a few statements, whatever the number of targets.
+    if created:
+        bulk_create_with_history(created, TargetValue, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, TargetValue, ["value", "note", "below_last"], default_user=user)
     return current
 
 

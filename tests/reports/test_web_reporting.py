@@ -307,6 +307,22 @@ def test_report_page_query_count(client, world, flow, django_assert_max_num_quer
         assert client.get(reverse("report-detail", args=[report.pk])).status_code == 200
 
 
+def test_save_and_submit_query_count(client, world, django_assert_max_num_queries):
+    """保存并提交 is the busiest write of a deadline day: the save and the submit share one lock and one
+    read of the task's targets, whatever the number of targets (10 here)."""
+    for i in range(10):
+        f.TargetFactory(task=world.task, indicator=f"指标{i}", order=i + 1, value=Decimal("100"))
+    report = world.report_of(world.lead_unit)
+    data = form_data(world, report, then="submit", problems="部分指标进度偏慢，正在协调推进。")
+    data.update({f"figure_{t.pk}": "10" for t in world.task.targets.all() if t.pk != world.target.pk})
+    login(client, world, "lead_reporter")
+    with django_assert_max_num_queries(55):  # 11 figures and their history: one INSERT each, not eleven
+        response = client.post(reverse("report-detail", args=[report.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.status == S.SUBMITTED and report.values.count() == 11
+
+
 def test_overdue_uses_the_units_extension(client, world):
     # Stored directly: the service refuses dates beyond the plan's period + 2 years, and today is past 2023.
     DeadlineExtension.objects.create(round=world.round, unit=world.lead_unit, due_on=datetime.date(2099, 1, 1),
