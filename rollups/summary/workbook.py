@@ -68,6 +68,40 @@ def _write(ws, formats, row, col, value, style):
         ws.write(row, col, _cell_value(value), fmt)
 
 
+def _write_rows(ws, formats, spec, row):
+    """Write ``spec``'s rows from ``row`` on; return the next free row.
+
+    The province's workbook is ~900,000 cells, so each cell takes the shortest path: its
+    column's format is looked up once per sheet, and the cell goes straight to the writer
+    method of its type (what ``Worksheet.write`` would work out again for every cell)."""
+    column_formats = [formats.get(c.number_format) if c.number_format else None for c in spec.columns]
+    date_format, datetime_format = formats.get("yyyy-mm-dd"), formats.get("yyyy-mm-dd hh:mm")
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    width = len(column_formats)
+    for values in spec.rows:
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            kind = value.__class__
+            fmt = column_formats[col] if col < width else None
+            if kind is str:
+                write_string(row, col, value, fmt)  # never a formula: user text stays text
+            elif kind is int or kind is float:
+                write_number(row, col, value, fmt)
+            elif kind is Decimal:
+                write_number(row, col, float(value), fmt)
+            elif kind is datetime.datetime:
+                write_datetime(row, col, value, fmt or datetime_format)
+            elif kind is datetime.date:
+                write_datetime(row, col, value, fmt or date_format)
+            elif kind is Styled:
+                _write(ws, formats, row, col, value.value, value.style)
+            else:  # anything rarer (a bool, a str subclass): the general path
+                _write(ws, formats, row, col, value, spec.columns[col].number_format if col < width else None)
+        row += 1
+    return row
+
+
 def write_workbook(dest, sheets):
     """Write ``sheets`` (SheetSpec) to ``dest`` (a path) row by row in constant memory."""
     book = xlsxwriter.Workbook(dest, {"constant_memory": True, "strings_to_formulas": False,
@@ -90,15 +124,7 @@ def write_workbook(dest, sheets):
             row = 1
         if spec.freeze:
             ws.freeze_panes(spec.freeze)
-        number_formats = [column.number_format for column in spec.columns]
-        for values in spec.rows:
-            for col, value in enumerate(values):
-                if isinstance(value, Styled):
-                    _write(ws, formats, row, col, value.value, value.style)
-                else:
-                    style = number_formats[col] if col < len(number_formats) else None
-                    _write(ws, formats, row, col, value, style)
-            row += 1
+        row = _write_rows(ws, formats, spec, row)
         if spec.header and row > 1:
             last = len(spec.columns) - 1
             ws.autofilter(0, 0, row - 1, last)
