@@ -40,3 +40,23 @@ def test_failure_kinds_tell_answers_from_dropped_connections(tmp_path):
     answered = {k for k in kinds if run.ANSWERED.search(k)}
     assert answered == set(kinds) - {k for k in kinds if k.startswith("ConnectionError")}
     assert run.EXCUSED == {"pg-stop": "clean", "web-kill": "any"}  # Redis and worker faults excuse nothing
+
+
+def test_a_confirmed_submission_is_kept_by_its_history_even_after_a_later_version(world):
+    """Submitted, returned and submitted again: both confirmed submissions are kept (the first in
+    the history, not in the current text); a submission the database never saw is lost."""
+    from reports import services
+
+    report, reporter = world.report_of(world.lead_unit), world.users["lead_reporter"]
+
+    def submit(marker):
+        current = type(report).objects.get(pk=report.pk)
+        return services.save_and_submit(report=current, user=reporter, version=current.version,
+                                        progress=f"本季度工作进展：{marker}。", figures={world.target.pk: "3000"})
+
+    submit("压测-first")
+    approved = services.approve(report=type(report).objects.get(pk=report.pk), user=world.users["lead_approver"])
+    services.return_report(report=approved, user=world.users["office"], comment="请补充分市数据")
+    submit("压测-second")
+    assert run.lost_writes([(report.pk, "压测-first"), (report.pk, "压测-second")]) == 0
+    assert run.lost_writes([(report.pk, "压测-never-sent"), (report.pk + 999, "压测-first")]) == 2

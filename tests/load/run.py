@@ -259,6 +259,23 @@ def failure_kinds(failures_csv):
     return kinds
 
 
+def lost_writes(submitted):
+    """How many of the confirmed submissions ``[(report id, marker)]`` the database has not kept.
+
+    One is kept when the report's history holds the version it submitted (status 待单位审核, or
+    待办公室审阅 for a unit without an approver) with that text: the report's current text may be a
+    later one (returned, then written again), which loses nothing."""
+    from reports.models import ProgressReport
+
+    Status = ProgressReport.Status
+    texts = defaultdict(list)
+    for pk, text in ProgressReport.history.model.objects.filter(
+            id__in={pk for pk, _marker in submitted}, status__in=[Status.SUBMITTED, Status.APPROVED],
+    ).values_list("id", "progress"):
+        texts[pk].append(text)
+    return sum(1 for pk, marker in submitted if not any(marker in text for text in texts[pk]))
+
+
 def check(world, submitted, settle_seconds=300):
     """No lost write, and the stored roll-up equal to an independent SQL sum (after the owed jobs ran)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -267,24 +284,9 @@ def check(world, submitted, settle_seconds=300):
     django.setup()
     from django.db import connection
 
-    from reports.models import ProgressReport, WorkflowEvent
+    from reports.models import WorkflowEvent
 
-    lost = 0
-    reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=[pk for pk, _ in submitted])}
-    # A confirmed submission is kept when its report is there and its history holds the submitted
-    # version with that text — the current text may be a later one (returned, then submitted again).
-    Historical = ProgressReport.history.model
-    kept = set(Historical.objects.filter(id__in=list(reports), status=ProgressReport.Status.SUBMITTED)
-               .values_list("id", "progress"))
-    kept_texts = defaultdict(list)
-    for pk, text in kept:
-        kept_texts[pk].append(text)
-    for pk, marker in submitted:
-        report = reports.get(pk)
-        if report is None or report.status == ProgressReport.Status.DRAFT:
-            lost += 1
-        elif not any(marker in text for text in kept_texts[pk]):
-            lost += 1
+    lost = lost_writes(submitted)
     deadline = time.monotonic() + settle_seconds
     while WorkflowEvent.objects.filter(dispatched_at__isnull=True).exists() and time.monotonic() < deadline:
         time.sleep(2)
