@@ -1,6 +1,6 @@
 """The password hasher: Argon2id, memory-hard, with costs chosen by measurement on the
 production kind of machine (2 cores): 32 MiB and two passes, about 50–60 ms per verification
-on a quiet machine (48 MiB took 95 ms, and log-ins were a sixth of a deadline day's CPU), where PBKDF2 with
+on a quiet machine (48 MiB took 95 ms, and log-ins took a sixth of the web server's time on a deadline day), where PBKDF2 with
 Django's 1,000,000 iterations cost 0.4 s of CPU and made log-in the choke point of a
 deadline day. Existing PBKDF2 hashes are upgraded at the user's next log-in."""
 from django.contrib.auth.hashers import Argon2PasswordHasher
