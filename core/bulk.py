@@ -54,37 +54,60 @@ def _converter(field):
     return _copy_text
 
 
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for every value
+
+
 def _json_text(value) -> str:
-    return _copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return _copy_text(_encode_json(value))
+
+
+def copy_formatter(model, columns):
+    """A function turning values (in ``columns`` order) into one line of PostgreSQL COPY text, without
+    its newline: what ``bulk_insert`` sends, for callers that also digest or reuse the text."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    converters = [_converter(fields[c]) for c in columns]
+
+    def line(values) -> str:
+        return "\t".join([convert(v) for convert, v in zip(converters, values, strict=True)])
+
+    return line
+
+
+def copy_lines(model, columns, lines, *, using="default", batch_size=1000) -> int:
+    """COPY ``lines`` (made by ``copy_formatter`` for the same ``columns``) into ``model``'s table —
+    PostgreSQL only; return how many."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    # Fields the caller does not name get their model default (Django defaults are not database
+    # defaults): a field added to a model later never breaks a generator that predates it.
+    omitted = [f for f in model._meta.concrete_fields
+               if f.attname not in columns and not f.primary_key and not f.null
+               and (f.has_default() or f.empty_strings_allowed)]  # text without a default: ""
+    tail = "".join("\t" + _converter(f)(f.get_default()) for f in omitted)
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    names = [fields[c].column for c in columns] + [f.column for f in omitted]
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        batch = []
+        for line in lines:
+            batch.append(line + tail)
+            count += 1
+            if len(batch) >= batch_size:
+                copy.write("\n".join(batch) + "\n")
+                batch = []
+        if batch:
+            copy.write("\n".join(batch) + "\n")
+    return count
 
 
 def bulk_insert(model, columns, rows, *, using="default", batch_size=1000) -> int:
     """Insert ``rows`` (iterables of values in ``columns`` order) into ``model``'s table; return how many."""
     connection = connections[using]
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    count = 0
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        # Fields the caller does not name get their model default (Django defaults are not database
-        # defaults): a field added to a model later never breaks a generator that predates it.
-        omitted = [f for f in model._meta.concrete_fields
-                   if f.attname not in columns and not f.primary_key and not f.null
-                   and (f.has_default() or f.empty_strings_allowed)]  # text without a default: ""
-        tail = "".join("\t" + _converter(f)(f.get_default()) for f in omitted)
-        names = [fields[c].column for c in columns] + [f.column for f in omitted]
-        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-        converters = [_converter(fields[c]) for c in columns]
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            lines = []
-            for row in rows:
-                lines.append("\t".join([convert(v) for convert, v in zip(converters, row, strict=True)]) + tail)
-                count += 1
-                if len(lines) >= batch_size:
-                    copy.write("\n".join(lines) + "\n")
-                    lines = []
-            if lines:
-                copy.write("\n".join(lines) + "\n")
-        return count
+        line = copy_formatter(model, columns)
+        return copy_lines(model, columns, map(line, rows), using=using, batch_size=batch_size)
+    count = 0
     batch = []
     for row in rows:
         batch.append(model(**dict(zip(columns, row, strict=True))))

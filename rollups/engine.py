@@ -47,7 +47,7 @@ from django.db.models import Count, F, FilteredRelation, Max, Q, Sum, Value, Win
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
-from core.bulk import bulk_insert, bulk_update_rows
+from core.bulk import bulk_insert, bulk_update_rows, copy_formatter, copy_lines
 from reports.models import ProgressReport, TargetValue
 from targets.models import Allocation, Target
 from tasks.models import Assignment, Task, WorkPlan
@@ -72,6 +72,18 @@ def unit_chain_of(committee_ids) -> UnitChain:
     """The renamed units of these committees, each with its successor."""
     return UnitChain(Unit.objects.filter(committee_id__in=committee_ids, successor__isnull=False)
                      .values_list("id", "successor_id").order_by())
+
+
+def _plain_rows(qs) -> list[tuple]:
+    """The rows of a ``values_list`` of ids, counts, Decimals and dates. PostgreSQL's driver returns those
+    typed as Django would, so they are fetched without Django's converter call per value (tens of
+    thousands of rows in a full pass); other databases go through the ORM."""
+    if qs.db != "default" or connection.vendor != "postgresql":
+        return list(qs)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _named(row_type):
@@ -216,9 +228,9 @@ class _Pass:
         self.assigned = defaultdict(set)  # task → its current units
         for task_id, unit_id in self.assignments:
             self.assigned[task_id].add(chain.current(unit_id))
-        self.figures = list(self._latest_figures()) if self.targets or self.full else []
-        self.stats = list(map(_named(ReportStats), self._report_stats()))
-        self.returns = [] if scope is not None and not scope.unit_ids else list(self._returns())
+        self.figures = _plain_rows(self._latest_figures()) if self.targets or self.full else []
+        self.stats = list(map(_named(ReportStats), _plain_rows(self._report_stats())))
+        self.returns = [] if scope is not None and not scope.unit_ids else _plain_rows(self._returns())
 
     def _report_filter(self):
         q = Q(round__plan_id__in=list(self.plans))
@@ -228,11 +240,16 @@ class _Pass:
 
     def _latest_figures(self):
         """(target, unit, value, period end) of each unit's latest accepted figure for each target."""
+        plan_ids = list(self.plans)
+        # Naming the plans' targets too (the reports' plans imply them) lets PostgreSQL read just these
+        # plans' figures through the target index instead of scanning the figures of every year.
         qs = TargetValue.objects.filter(
-            report__round__plan_id__in=list(self.plans), report__status=Status.ACCEPTED,
+            report__round__plan_id__in=plan_ids, report__status=Status.ACCEPTED,
             report__round__period_end__lte=self.year_end,
         )
-        if self.scope is not None:
+        if self.scope is None:
+            qs = qs.filter(target__task__plan_id__in=plan_ids)
+        else:
             qs = qs.filter(report__task_id__in=self.scope.task_ids)
         columns = ("target_id", "report__unit_id", "value", "report__round__period_end")
         if connection.vendor == "postgresql":
@@ -458,7 +475,7 @@ def _checksum(row) -> int:
     """A stable 64-bit digest of a row's values (equal values, equal digest — in any process).
 
     Taken from the plain tuple's repr, not the named tuple's, so that it stays the digest of the rows
-    already stored."""
+    already stored (a repr is also quicker to make than the row's COPY text, which only new rows need)."""
     return int.from_bytes(hashlib.blake2b(tuple.__repr__(row).encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -480,6 +497,28 @@ def _existing(year, plan_ids, scope: Scope | None = None, target_ids=()):
     return found
 
 
+def _inserter(model, columns, year, generations, now):
+    """A function inserting new rows of ``model`` from (row, digest) pairs, returning how many. On
+    PostgreSQL the rows are made into COPY text as they stream (the database stores a batch while the
+    next is made), the columns every row of a plan shares made once."""
+    def head(row, digest):
+        return row.plan_id, year, generations[row.plan_id], now, digest
+
+    if connection.vendor != "postgresql":
+        return lambda pairs: bulk_insert(model, columns, ((*head(row, digest), *row[1:]) for row, digest in pairs))
+    text_of, head_of = copy_formatter(model, columns[len(ROW_HEAD):]), copy_formatter(model, ROW_HEAD[:-1])
+    heads = {}  # plan → its rows' first columns as COPY text (all but the digest)
+
+    def lines(pairs):
+        for row, digest in pairs:
+            shared = heads.get(row.plan_id)
+            if shared is None:
+                shared = heads[row.plan_id] = head_of(head(row, digest)[:-1])
+            yield f"{shared}\t{digest}\t{text_of(row[1:])}"
+
+    return lambda pairs: copy_lines(model, columns, lines(pairs))
+
+
 def _sync(model, row_type, existing, rows, year, generations, now):
     """Make the stored rows equal ``rows``, of ``row_type`` (a named tuple of the model's columns,
     the plan and the key first).
@@ -490,13 +529,16 @@ def _sync(model, row_type, existing, rows, year, generations, now):
     the day's incremental runs writes almost nothing, and one UPDATE serves an incremental run.
     """
     columns = row_type._fields[1:]
+    insert = _inserter(model, (*ROW_HEAD, *columns), year, generations, now)
+    if not existing:  # nothing stored: every row is new, digested as it streams to the database
+        return insert((row, _checksum(row)) for row in rows)
     fresh, changed = [], []
     for row in rows:
         digest = _checksum(row)
         plan_id = row.plan_id
         known = existing.pop(row[:2], None)  # (plan id, key)
         if known is None:
-            fresh.append((plan_id, year, generations[plan_id], now, digest, *row[1:]))
+            fresh.append((row, digest))
         else:
             row_id, stored_digest = known
             if stored_digest != digest:
@@ -508,7 +550,7 @@ def _sync(model, row_type, existing, rows, year, generations, now):
         bulk_update_rows(model, ("generation", "computed_at", "checksum", *columns[1:]),
                          changed[start:start + UPDATE_CHUNK])
     if fresh:
-        bulk_insert(model, (*ROW_HEAD, *columns), fresh)
+        insert(fresh)
     return len(fresh) + len(changed)
 
 

@@ -101,6 +101,10 @@ def test_full_roll_up_is_idempotent_and_leaves_unchanged_rows_alone(busy_world):
     run = RollupRun.objects.get(plan=world.plan, year=2021)
     assert (run.generation, run.kind) == (2, "full")
     assert TargetRollup.objects.filter(generation=1).count() == len(ids)
+    # The first run streamed every row in with its digest; the second found each one unchanged.
+    assert not TaskRollup.objects.filter(plan=world.plan).exclude(generation=1).exists()
+    assert not UnitRollup.objects.filter(plan=world.plan).exclude(generation=1).exists()
+    assert UnitRollup.objects.filter(plan=world.plan).exists() and TaskRollup.objects.filter(plan=world.plan).exists()
 
 
 def test_a_run_killed_midway_leaves_the_previous_roll_up_and_the_next_run_completes(busy_world, reports, monkeypatch):
