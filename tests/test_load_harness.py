@@ -1,8 +1,13 @@
 """The pieces of ``make load`` that judge a run (tests/load/run.py): failures inside and outside a
 fault's window, and which failures count as clean answers."""
 import csv
+import socket
+import threading
 
-from tests.load import run
+import pytest
+import requests
+
+from tests.load import browser, run
 
 
 def _write(path, header, rows):
@@ -60,3 +65,60 @@ def test_a_confirmed_submission_is_kept_by_its_history_even_after_a_later_versio
     submit("压测-second")
     assert run.lost_writes([(report.pk, "压测-first"), (report.pk, "压测-second")]) == 0
     assert run.lost_writes([(report.pk, "压测-never-sent"), (report.pk + 999, "压测-first")]) == 2
+
+
+class _DropsFirstRequest:
+    """A loopback HTTP server that closes the first connection on receiving a request, unanswered (as
+    a server closing a kept-alive connection just as the client reuses it), then answers 200."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.requests = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        for index in range(4):  # bounded: a test sends at most a few requests
+            try:
+                conn, _address = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                data = conn.recv(65536)
+                self.requests.append(data.split(b" ", 1)[0].decode())
+                if index == 0:
+                    continue  # closed without an answer
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    def close(self):
+        self.server.close()
+
+
+def test_the_harness_client_sends_a_get_again_once_like_a_browser():
+    server = _DropsFirstRequest()
+    try:
+        session = requests.Session()
+        session.mount("http://", browser.browser_adapter())
+        before = len(browser.RETRIED)
+        response = session.get(f"http://127.0.0.1:{server.port}/reports/", timeout=10)
+        assert response.status_code == 200 and response.text == "ok"
+        assert server.requests == ["GET", "GET"]
+        assert len(browser.RETRIED) == before + 1  # counted, so the run reports it
+    finally:
+        server.close()
+
+
+def test_the_harness_client_never_sends_a_form_twice():
+    server = _DropsFirstRequest()
+    try:
+        session = requests.Session()
+        session.mount("http://", browser.browser_adapter())
+        before = len(browser.RETRIED)
+        with pytest.raises(requests.exceptions.ConnectionError):
+            session.post(f"http://127.0.0.1:{server.port}/reports/1/submit/", data={"a": "1"}, timeout=10)
+        assert server.requests == ["POST"]
+        assert len(browser.RETRIED) == before
+    finally:
+        server.close()

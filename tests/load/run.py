@@ -24,7 +24,8 @@ worker, only clean answers (503 pages, no dropped connection) for PostgreSQL, an
 requests for ``web-kill``.
 
 Prints one JSON line per request type ``{name, requests, errors, p50, p95, p99}`` (seconds) and
-``{name: "deadline_day", units, requests, errors, lost_writes, rollup_equal}``.
+``{name: "deadline_day", units, requests, errors, lost_writes, rollup_equal}`` (with ``retried_gets``: GETs sent
+again, once, as a browser does when a kept-alive connection closes under it — tests/load/browser.py).
 """
 import csv
 import json
@@ -344,7 +345,8 @@ def main():
         lines = stats_lines(tmp / "load_stats.csv")
         errors, errors_in_fault = failures_in(tmp / "load_stats_history.csv", stack.fault_window)
         kinds = failure_kinds(tmp / "load_failures.csv")
-        submitted = json.loads((tmp / "submitted.json").read_text(encoding="utf-8"))
+        results = json.loads((tmp / "submitted.json").read_text(encoding="utf-8"))
+        submitted, retried = results["submitted"], results["retried_gets"]
         lost, equal = check(world, submitted)
     finally:
         stack.stop()
@@ -358,7 +360,7 @@ def main():
     unclean = {k: n for k, n in kinds.items() if not ANSWERED.search(k)}
     print(json.dumps({"name": "deadline_day", "fault": FAULT or None, "units": UNITS, "seconds": SECONDS,
                       "requests": total["requests"], "errors": errors, "errors_in_fault": errors_in_fault,
-                      "failure_kinds": kinds, "submitted": len(submitted), "lost_writes": lost, "rollup_equal": equal,
+                      "failure_kinds": kinds, "retried_gets": retried, "submitted": len(submitted), "lost_writes": lost, "rollup_equal": equal,
                       "logs": str(tmp)}, ensure_ascii=False))
     passed = errors == 0 and lost == 0 and equal
     if EXCUSED.get(FAULT) is None:
