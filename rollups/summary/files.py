@@ -52,7 +52,7 @@ def _generate_one(plan, year, kind, include_lower, user_id):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, f"summary{suffix}")
             if kind == SummaryFile.Kind.WORKBOOK:
-                write_workbook(path, WorkbookData(plan, year, include_lower, read_ahead=True).sheets())
+                write_workbook(path, WorkbookData(plan, year, include_lower).sheets())
             else:
                 write_draft(path, plan, year, include_lower)
             with open(path, "rb") as fh:

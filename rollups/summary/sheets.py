@@ -121,22 +121,21 @@ def _contributors_text(contributors):
 class WorkbookData:
     """The rows of every sheet of a plan's (and, with ``include_lower``, its lower plans') year."""
 
-    def __init__(self, plan, year, include_lower=False, *, read_ahead=False):
-        """``read_ahead``: the caller will write every sheet (``sheets()``), so the report sheet's rows
-        start being read now, while the roll-up is read (``PrefetchedReportFeed``, where it can)."""
+    def __init__(self, plan, year, include_lower=False):
         self.plan, self.year, self.include_lower = plan, year, include_lower
         ids = derived_plan_ids(plan, year) if include_lower else [plan.pk]
         plans = {p.pk: p for p in WorkPlan.objects.filter(pk__in=ids).select_related("committee")}
         self.plans = [plans[i] for i in ids if i in plans]
-        self._feed = None
-        if read_ahead and PrefetchedReportFeed.usable():
-            self._feed = PrefetchedReportFeed([p.pk for p in self.plans], year)
-            weakref.finalize(self, self._feed.close)  # a writer that fails early stops the reading too
         self.data = load_rollup(self.plans, year)
         self.committee_of = {p.pk: p.committee.short_name or p.committee.name for p in self.plans}
         self.many = len(self.plans) > 1
+        self._feed = None
 
     def sheets(self):
+        """Every sheet; the report sheet's rows start being read now (``PrefetchedReportFeed``) when they can."""
+        if PrefetchedReportFeed.usable():
+            self._feed = PrefetchedReportFeed([p.pk for p in self.plans], self.year)
+            weakref.finalize(self, self._feed.close)  # a writer that fails early stops the reading too
         return [self.summary_sheet(), self.task_sheet(), self.target_sheet(), self.unit_sheet(), self.report_sheet()]
 
     def _lead(self):

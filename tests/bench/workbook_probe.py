@@ -48,7 +48,7 @@ def main(mode, plan_id, year):
         path = os.path.join(tmp, "summary.xlsx")
         if mode == "luoshi":
             start = time.perf_counter()
-            workbook.write_workbook(path, sheets.WorkbookData(plan, year, include_lower=True, read_ahead=True).sheets())
+            workbook.write_workbook(path, sheets.WorkbookData(plan, year, include_lower=True).sheets())
             seconds = time.perf_counter() - start
         else:
             sheets = workbook.plain_rows(sheets.WorkbookData(plan, year, include_lower=True).sheets())

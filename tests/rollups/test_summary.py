@@ -239,7 +239,7 @@ def test_summary_job_with_lower_committees(world, reports):
 @pytest.mark.django_db(transaction=True)
 def test_the_report_sheet_read_ahead_on_its_own_connection_equals_the_plain_reading(filled):
     world, _split = filled
-    data = sheets.WorkbookData(world.plan, 2021, read_ahead=True)
+    data = sheets.WorkbookData(world.plan, 2021)
     specs = data.sheets()
     # PostgreSQL outside a transaction: read ahead by a helper thread; elsewhere the sheet reads its rows itself.
     assert isinstance(data._feed, sheets.PrefetchedReportFeed) == (connection.vendor == "postgresql")
@@ -277,7 +277,7 @@ def test_reading_ahead_stops_when_the_feed_is_closed_or_dropped(world, monkeypat
     assert not feed._thread.is_alive()  # it was blocked on a full queue: it stopped without reading on
 
     monkeypatch.setattr(sheets.PrefetchedReportFeed, "usable", staticmethod(lambda: True))
-    data = sheets.WorkbookData(world.plan, 2021, read_ahead=True)
+    data = sheets.WorkbookData(world.plan, 2021)
     specs = data.sheets()  # a writer that fails before the report sheet never reads it
     thread = data._feed._thread
     del data, specs
