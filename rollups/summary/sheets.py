@@ -4,16 +4,12 @@ through ``core.xlsx.safe_cell``; rendering is ``rollups.summary.workbook``'s job
 from __future__ import annotations
 
 import datetime
-import queue
 import re
-import threading
-import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, connections
 from django.db.models import Case, DateTimeField, Func, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +18,6 @@ from core.xlsx import safe_cell
 from reports.models import ProgressReport, ReportingRound, TargetValue
 from rollups.models import Light, TargetStatus, TaskStatus
 from rollups.selectors import committee_rollups, derived_plan_ids, load_rollup
-from targets.models import Target
 from tasks.models import WorkPlan
 
 PERCENT = "0.0%"
@@ -101,16 +96,13 @@ def units_text(task, role, names):
 
 def _contributors_text(contributors):
     parts = []
-    share_text = not_counted = None  # translated once a call, not once a contributor
     for c in contributors:
         figure = "—" if c["figure"] is None else f"{c['figure'].normalize():f}"
         text = f"{c['name']} {figure}"
         if c["share"] is not None:
-            share_text = share_text or _("（分解 %(share)s）")
-            text += share_text % {"share": f"{c['share'].normalize():f}"}
+            text += _("（分解 %(share)s）") % {"share": f"{c['share'].normalize():f}"}
         if not c["counted"]:
-            not_counted = not_counted or _("（未计入）")
-            text += not_counted
+            text += _("（未计入）")
         parts.append(text)
     return "；".join(parts)
 
@@ -129,13 +121,8 @@ class WorkbookData:
         self.data = load_rollup(self.plans, year)
         self.committee_of = {p.pk: p.committee.short_name or p.committee.name for p in self.plans}
         self.many = len(self.plans) > 1
-        self._feed = None
 
     def sheets(self):
-        """Every sheet; the report sheet's rows start being read now (``PrefetchedReportFeed``) when they can."""
-        if PrefetchedReportFeed.usable():
-            self._feed = PrefetchedReportFeed([p.pk for p in self.plans], self.year)
-            weakref.finalize(self, self._feed.close)  # a writer that fails early stops the reading too
         return [self.summary_sheet(), self.task_sheet(), self.target_sheet(), self.unit_sheet(), self.report_sheet()]
 
     def _lead(self):
@@ -237,15 +224,11 @@ class WorkbookData:
                    Column(_("数据截至"), 11, DATE), Column(_("各单位完成情况"), 60), Column(_("调整情况"), 40)]
 
         def rows():
-            comparators = {}  # comparator → its label, translated once
             for line in self.data.tasks:
                 for t in line.targets:
                     target, r = t.target, t.rollup
-                    comparator = comparators.get(target.comparator)
-                    if comparator is None:
-                        comparator = comparators[target.comparator] = str(target.get_comparator_display())
                     yield [*self._committee(line.task.plan_id), safe_cell(line.task.ref), safe_cell(target.indicator),
-                           comparator, target.value, safe_cell(target.measure_unit),
+                           str(target.get_comparator_display()), target.value, safe_cell(target.measure_unit),
                            t.reached, r.ratio if r else None, r.projection if r else None, str(t.status_label),
                            r.as_of if r else None, safe_cell(_contributors_text(t.contributors)),
                            safe_cell(t.revision_text)]
@@ -272,138 +255,42 @@ class WorkbookData:
         return SheetSpec(_("报告"), columns, self._report_rows())
 
     def _report_rows(self):
-        """Every accepted report of the year, plans in order (see ``ReportFeed``); texts repeated on
-        many rows (period, task, unit) are neutralised once."""
-        feed = self._feed or ReportFeed([p.pk for p in self.plans], self.year)
-        try:
-            rounds, figures = feed.head()
-            rounds = {pk: safe_cell(label) for pk, label in rounds.items()}
-            tasks = {line.task.pk: (safe_cell(line.task.ref), safe_cell(line.task.text)) for line in self.data.tasks}
-            units, committees = {}, {}
-            for pk, plan_id, round_id, task_id, unit_id, progress, problems, next_steps, submitted, reviewed in \
-                    feed.rows():
-                unit = units.get(unit_id)
-                if unit is None:
-                    unit = units[unit_id] = safe_cell(self.data.unit_names.get(unit_id, ""))
-                committee = committees.get(plan_id)
-                if committee is None:
-                    committee = committees[plan_id] = self._committee(plan_id)
-                ref, text = tasks.get(task_id, ("", ""))
-                yield [*committee, rounds[round_id], ref, text, unit, safe_cell(progress), safe_cell(problems),
-                       safe_cell(next_steps), safe_cell(figures.get(pk, "")), _local(submitted), _local(reviewed)]
-        finally:
-            feed.close()
+        """Every accepted report of the year, plans in order, streamed from one server-side cursor.
+
+        The figures are read first (one query: a short text per report); texts repeated on
+        many rows (period, task, unit) are neutralised once.
+        """
+        start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        plan_ids = [p.pk for p in self.plans]
+        tasks = {line.task.pk: (safe_cell(line.task.ref), safe_cell(line.task.text)) for line in self.data.tasks}
+        indicators = {t.target.pk: t.target.indicator for line in self.data.tasks for t in line.targets}
+        rounds = {pk: safe_cell(label) for pk, label in ReportingRound.objects.filter(
+            plan_id__in=plan_ids, period_end__range=(start, end)).values_list("pk", "period_label")}
+        accepted = ProgressReport.Status.ACCEPTED
+        figures = {}
+        for report_id, target_id, value in TargetValue.objects.filter(
+                report__round_id__in=list(rounds), report__status=accepted).order_by(
+                "report_id", "target__order").values_list("report_id", "target_id", "value"):
+            text = f"{indicators.get(target_id, '')} {value.normalize():f}"
+            figures[report_id] = f"{figures[report_id]}；{text}" if report_id in figures else text
+        position = Case(*[When(round__plan_id=pk, then=Value(i)) for i, pk in enumerate(plan_ids)],
+                        output_field=IntegerField())
+        reports = (ProgressReport.objects.filter(round_id__in=list(rounds), status=accepted)
+                   .annotate(position=position)
+                   .order_by("position", "round__period_end", "round_id", "task__order", "unit__order", "pk")
+                   .values_list("pk", "round__plan_id", "round_id", "task_id", "unit_id", "progress", "problems",
+                                "next_steps", LocalTime("submitted_at"), LocalTime("reviewed_at")))
+        units, committees = {}, {}
+        for pk, plan_id, round_id, task_id, unit_id, progress, problems, next_steps, submitted, reviewed in \
+                reports.iterator(chunk_size=5000):
+            unit = units.get(unit_id)
+            if unit is None:
+                unit = units[unit_id] = safe_cell(self.data.unit_names.get(unit_id, ""))
+            committee = committees.get(plan_id)
+            if committee is None:
+                committee = committees[plan_id] = self._committee(plan_id)
+            ref, text = tasks.get(task_id, ("", ""))
+            yield [*committee, rounds[round_id], ref, text, unit, safe_cell(progress), safe_cell(problems),
+                   safe_cell(next_steps), safe_cell(figures.get(pk, "")), _local(submitted), _local(reviewed)]
 
 
-def report_source(plan_ids, year):
-    """The report sheet's reading: ``({round: period label}, {report: its figures as one text})``
-    and an iterator of the accepted reports' rows, plans in ``plan_ids`` order, streamed from one
-    server-side cursor."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rounds = dict(ReportingRound.objects.filter(plan_id__in=plan_ids, period_end__range=(start, end))
-                  .values_list("pk", "period_label"))
-    indicators = dict(Target.objects.filter(task__plan_id__in=plan_ids).values_list("pk", "indicator"))
-    accepted = ProgressReport.Status.ACCEPTED
-    figures = {}
-    for report_id, target_id, value in TargetValue.objects.filter(
-            report__round_id__in=list(rounds), report__status=accepted).order_by(
-            "report_id", "target__order").values_list("report_id", "target_id", "value"):
-        text = f"{indicators.get(target_id, '')} {value.normalize():f}"
-        figures[report_id] = f"{figures[report_id]}；{text}" if report_id in figures else text
-    position = Case(*[When(round__plan_id=pk, then=Value(i)) for i, pk in enumerate(plan_ids)],
-                    output_field=IntegerField())
-    reports = (ProgressReport.objects.filter(round_id__in=list(rounds), status=accepted)
-               .annotate(position=position)
-               .order_by("position", "round__period_end", "round_id", "task__order", "unit__order", "pk")
-               .values_list("pk", "round__plan_id", "round_id", "task_id", "unit_id", "progress", "problems",
-                            "next_steps", LocalTime("submitted_at"), LocalTime("reviewed_at")))
-    return rounds, figures, reports.iterator(chunk_size=5000)
-
-
-class ReportFeed:
-    """The report sheet's rows (``report_source``), read here when they are asked for."""
-
-    def __init__(self, plan_ids, year):
-        self._source = (plan_ids, year)
-        self._reports = iter(())
-
-    def head(self):
-        rounds, figures, self._reports = report_source(*self._source)
-        return rounds, figures
-
-    def rows(self):
-        return self._reports
-
-    def close(self):
-        pass
-
-
-class PrefetchedReportFeed(ReportFeed):
-    """The report sheet's rows read ahead by a helper thread on its own database connection while the
-    sheets before it are written: PostgreSQL joins, sorts and sends them meanwhile on the other core
-    (about half of the report sheet's reading is waiting for the database). Rows wait in a bounded
-    queue, so memory stays flat; the thread stops when the feed is closed or dropped.
-
-    Only where another connection sees the same rows: PostgreSQL, outside a transaction (``usable``).
-    """
-
-    CHUNK, CHUNKS_AHEAD = 2000, 8
-
-    @staticmethod
-    def usable():
-        return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-    def __init__(self, plan_ids, year):
-        super().__init__(plan_ids, year)
-        self._queue = queue.Queue(maxsize=self.CHUNKS_AHEAD)
-        self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._read, args=(self._queue, self._closed, plan_ids, year),
-                                        name="workbook-reports", daemon=True)
-        self._thread.start()
-
-    @classmethod
-    def _read(cls, out, closed, plan_ids, year):
-        def put(item):
-            while not closed.is_set():
-                try:
-                    out.put(item, timeout=1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        try:
-            rounds, figures, reports = report_source(plan_ids, year)
-            if not put(("head", (rounds, figures))):
-                return
-            chunk = []
-            for row in reports:
-                chunk.append(row)
-                if len(chunk) == cls.CHUNK:
-                    if not put(("rows", chunk)):
-                        return
-                    chunk = []
-            put(("rows", chunk)) and put(("end", None))
-        except Exception as exc:  # handed to the writer, which raises it
-            put(("error", exc))
-        finally:
-            connections.close_all()  # this thread's connection only
-
-    def _next(self):
-        kind, value = self._queue.get()
-        if kind == "error":
-            raise value
-        return kind, value
-
-    def head(self):
-        return self._next()[1]
-
-    def rows(self):
-        while True:
-            kind, chunk = self._next()
-            if kind == "end":
-                return
-            yield from chunk
-
-    def close(self):
-        self._closed.set()

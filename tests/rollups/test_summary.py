@@ -1,5 +1,4 @@
 """The year-end workbook and Word draft: read back with openpyxl / python-docx; injection payloads inert."""
-import gc
 import io
 from decimal import Decimal
 
@@ -7,7 +6,6 @@ import docx
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from core.xlsx import safe_cell
 from rollups import engine as rollup
@@ -234,53 +232,3 @@ def test_summary_job_with_lower_committees(world, reports):
     draft = docx.Document(SummaryFile.objects.get(pk=ids[1]).file.path)
     assert "附：下级残工委完成情况" in "\n".join(p.text for p in draft.paragraphs)
     assert draft.tables and draft.tables[-1].rows[0].cells[0].text == "残工委"  # the annex table, after the targets tables
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_report_sheet_read_ahead_on_its_own_connection_equals_the_plain_reading(filled):
-    world, _split = filled
-    data = sheets.WorkbookData(world.plan, 2021)
-    specs = data.sheets()
-    # PostgreSQL outside a transaction: read ahead by a helper thread; elsewhere the sheet reads its rows itself.
-    assert isinstance(data._feed, sheets.PrefetchedReportFeed) == (connection.vendor == "postgresql")
-    ahead = list(specs[4].rows)
-    plain = list(sheets.WorkbookData(world.plan, 2021).report_sheet().rows)
-    assert ahead == plain
-    assert len(plain) == 3 and plain[0][3] == "省人社厅" and plain[0][4] == "'" + PAYLOADS[0]  # neutralised
-
-
-def test_an_error_reading_ahead_reaches_the_writer(monkeypatch):
-    def broken(plan_ids, year):
-        raise RuntimeError("数据库连接中断")
-
-    monkeypatch.setattr(sheets, "report_source", broken)
-    feed = sheets.PrefetchedReportFeed([1], 2021)
-    with pytest.raises(RuntimeError, match="数据库连接中断"):
-        feed.head()
-    feed._thread.join(timeout=10)
-    assert not feed._thread.is_alive()
-
-
-def _endless_source(plan_ids, year):
-    row = (1, 1, 1, 1, 1, "进展", "", "", None, None)
-    return {1: "2021年1月"}, {}, (row for _ in range(10**7))
-
-
-def test_reading_ahead_stops_when_the_feed_is_closed_or_dropped(world, monkeypatch):
-    monkeypatch.setattr(sheets, "report_source", _endless_source)
-    feed = sheets.PrefetchedReportFeed([1], 2021)
-    assert feed.head() == ({1: "2021年1月"}, {})
-    rows = feed.rows()
-    assert next(rows)[5] == "进展"
-    feed.close()
-    feed._thread.join(timeout=10)
-    assert not feed._thread.is_alive()  # it was blocked on a full queue: it stopped without reading on
-
-    monkeypatch.setattr(sheets.PrefetchedReportFeed, "usable", staticmethod(lambda: True))
-    data = sheets.WorkbookData(world.plan, 2021)
-    specs = data.sheets()  # a writer that fails before the report sheet never reads it
-    thread = data._feed._thread
-    del data, specs
-    gc.collect()
-    thread.join(timeout=10)
-    assert not thread.is_alive()
