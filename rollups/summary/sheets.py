@@ -96,13 +96,16 @@ def units_text(task, role, names):
 
 def _contributors_text(contributors):
     parts = []
+    share_text = not_counted = None  # translated once a call, not once a contributor
     for c in contributors:
         figure = "—" if c["figure"] is None else f"{c['figure'].normalize():f}"
         text = f"{c['name']} {figure}"
         if c["share"] is not None:
-            text += _("（分解 %(share)s）") % {"share": f"{c['share'].normalize():f}"}
+            share_text = share_text or _("（分解 %(share)s）")
+            text += share_text % {"share": f"{c['share'].normalize():f}"}
         if not c["counted"]:
-            text += _("（未计入）")
+            not_counted = not_counted or _("（未计入）")
+            text += not_counted
         parts.append(text)
     return "；".join(parts)
 
@@ -224,11 +227,15 @@ class WorkbookData:
                    Column(_("数据截至"), 11, DATE), Column(_("各单位完成情况"), 60), Column(_("调整情况"), 40)]
 
         def rows():
+            comparators = {}  # comparator → its label, translated once
             for line in self.data.tasks:
                 for t in line.targets:
                     target, r = t.target, t.rollup
+                    comparator = comparators.get(target.comparator)
+                    if comparator is None:
+                        comparator = comparators[target.comparator] = str(target.get_comparator_display())
                     yield [*self._committee(line.task.plan_id), safe_cell(line.task.ref), safe_cell(target.indicator),
-                           str(target.get_comparator_display()), target.value, safe_cell(target.measure_unit),
+                           comparator, target.value, safe_cell(target.measure_unit),
                            t.reached, r.ratio if r else None, r.projection if r else None, str(t.status_label),
                            r.as_of if r else None, safe_cell(_contributors_text(t.contributors)),
                            safe_cell(t.revision_text)]
