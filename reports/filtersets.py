@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
+from core.widgets import QuickSelect
 from tasks.filtersets import YearFilter
 from tasks.models import Assignment, WorkPlan
 from tasks.selectors import visible_plans
@@ -44,7 +45,7 @@ def _units(request):
 class ProgressReportFilterSet(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(label=_("工作计划"), field_name="round__plan", queryset=_plans)
     round = django_filters.ModelChoiceFilter(label=_("填报轮次"), queryset=_rounds)
-    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=_units)
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=_units, widget=QuickSelect)
     # Whole numbers in range: anything else is a form error, never a database error (year=-1 was a 500).
     task = IdFilter(label=_("任务编号"), field_name="task_id")
     year = YearFilter(label=_("年度"), field_name="round__period_end__year")

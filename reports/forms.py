@@ -3,6 +3,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
+
 from .models import ProgressReport, ReportingSchedule
 from .models.schedule import default_offsets_text
 from .services import clean_figure
@@ -125,7 +127,7 @@ class ExtraRoundForm(forms.Form):
 
 
 class UnitChoiceForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=None)
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, widget=QuickSelect)  # every unit of the round
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
