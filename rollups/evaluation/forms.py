@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
 from targets.models import PlanIndicator
 from units.models import Unit
 
@@ -24,7 +25,8 @@ class IndicatorForm(forms.Form):
     direction = forms.ChoiceField(label=_("方向"), choices=PlanIndicator.Direction.choices)
     cumulative = forms.BooleanField(label=_("规划期累计"), required=False,
                                     help_text=_("目标为五年累计数；不勾选则为期末水平"))
-    responsible_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False)
+    responsible_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False,
+                                              widget=QuickSelect)
     weight = figure(_("权重"), required=False, help_text=_("填写后计算加权综合指数"))
 
     def __init__(self, *args, committee, **kwargs):

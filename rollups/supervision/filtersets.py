@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
+from core.widgets import QuickSelect
 from tasks.filtersets import YearFilter
 from tasks.models import WorkPlan
 from tasks.selectors import visible_plans
@@ -26,7 +27,7 @@ def _units(request):
 
 class SupervisionItemFilterSet(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(label=_("工作计划"), queryset=_plans)
-    unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_units)
+    unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_units, widget=QuickSelect)
     task = IdFilter(label=_("任务"), field_name="task_id")
     year = YearFilter(label=_("年度"))
     reason = django_filters.ChoiceFilter(label=_("督办原因"), choices=SupervisionItem.Reason.choices,

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
+
 from ..models_supervision import ANSWER_MAX, INSTRUCTION_MAX, NOTE_MAX, STEP_NAME_MAX, Level
 from . import rules
 
@@ -66,10 +68,10 @@ class CloseForm(forms.Form):
 class InstructionForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("工作计划"), queryset=None, error_messages={
         "required": _("请选择工作计划。"), "invalid_choice": _("请从列表中选择您可以批示的工作计划。")})
-    task = forms.ModelChoiceField(label=_("任务"), queryset=None, required=False,
+    task = forms.ModelChoiceField(label=_("任务"), queryset=None, required=False, widget=QuickSelect,
                                   help_text=_("批示针对的任务；不选则针对所选单位的全部任务"),
                                   error_messages={"invalid_choice": _("请从列表中选择任务。")})
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False,
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False, widget=QuickSelect,
                                   help_text=_("批示针对的单位；不选则针对承担该任务的全部单位"),
                                   error_messages={"invalid_choice": _("请从列表中选择单位。")})
     text = forms.CharField(label=_("批示内容"), max_length=INSTRUCTION_MAX, widget=_textarea(INSTRUCTION_MAX),
