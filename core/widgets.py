@@ -13,9 +13,9 @@ def _attrs(attrs) -> str:
 class QuickSelect(forms.Select):
     """A ``<select>`` whose options are written in Python.
 
-    Django renders every option through a template of its own (about a quarter of a millisecond
-    each); the office's round page holds three lists of every member unit, and at 300 units those
-    took two thirds of the page's time. The HTML is the same as Django's: the same attributes,
+    Django renders every option through a template of its own; the office's round page holds three
+    lists of every member unit, and at 300 units writing them in Python took the page from 214–223 ms
+    to 143 ms. The HTML is the same as Django's: the same attributes,
     ``selected`` on the chosen option, option groups, everything escaped.
     """
 
