@@ -96,12 +96,16 @@ class _DropsFirstRequest:
         self.server.close()
 
 
+def _browser_session():
+    session = requests.Session()
+    session.mount("http://", browser.browser_adapter())
+    return session
+
+
 def test_the_harness_client_sends_a_get_again_once_like_a_browser():
     server = _DropsFirstRequest()
     try:
-        session = requests.Session()
-        session.mount("http://", browser.browser_adapter())
-        before = len(browser.RETRIED)
+        session, before = _browser_session(), len(browser.RETRIED)
         response = session.get(f"http://127.0.0.1:{server.port}/reports/", timeout=10)
         assert response.status_code == 200 and response.text == "ok"
         assert server.requests == ["GET", "GET"]
@@ -113,9 +117,7 @@ def test_the_harness_client_sends_a_get_again_once_like_a_browser():
 def test_the_harness_client_never_sends_a_form_twice():
     server = _DropsFirstRequest()
     try:
-        session = requests.Session()
-        session.mount("http://", browser.browser_adapter())
-        before = len(browser.RETRIED)
+        session, before = _browser_session(), len(browser.RETRIED)
         with pytest.raises(requests.exceptions.ConnectionError):
             session.post(f"http://127.0.0.1:{server.port}/reports/1/submit/", data={"a": "1"}, timeout=10)
         assert server.requests == ["POST"]
