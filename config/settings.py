@@ -274,6 +274,10 @@ LUOSHI_ROLLUP_HOUR = env.int("LUOSHI_ROLLUP_HOUR", default=2)
 # Memory for the sorts of one full roll-up transaction (PostgreSQL work_mem, set for that transaction
 # only); "" leaves the server's setting.
 LUOSHI_ROLLUP_WORK_MEM = env.str("LUOSHI_ROLLUP_WORK_MEM", default="32MB")
+# The year-end workbook's report rows are read by a forked child process while the worker writes the
+# other sheets (another core; rollups/summary/sheets.py). Off where jobs run inside the threaded web
+# process (Celery eager, the embedded run): a threaded process is not forked.
+LUOSHI_WORKBOOK_CHILD_READER = env.bool("LUOSHI_WORKBOOK_CHILD_READER", default=not CELERY_TASK_ALWAYS_EAGER)
 # The outbox drain: workflow events whose sending failed (broker away) go out within a minute.
 CELERY_BEAT_SCHEDULE["reports-dispatch-workflow-events"] = {
     "task": "reports.jobs.dispatch_workflow_events", "schedule": 60.0,

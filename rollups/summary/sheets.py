@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,16 +16,22 @@ from django.db.models import Case, DateTimeField, Func, IntegerField, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.forked import can_fork, rows_in_child
 from core.xlsx import safe_cell
 from reports.models import ProgressReport, ReportingRound, TargetValue
 from rollups.models import Light, TargetStatus, TaskStatus
 from rollups.selectors import committee_rollups, derived_plan_ids, load_rollup
-from tasks.models import WorkPlan
+from targets.models import Target
+from tasks.models import Task, WorkPlan
+from units.models import Unit
 
 PERCENT = "0.0%"
 FIGURE = "#,##0.####"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
+
+# Report rows are read for this many plans at a time (the province: 70 plans, ~1,000 reports each).
+PLANS_PER_READ = 16
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -51,6 +59,7 @@ class SheetSpec:
     freeze: str | None = "A2"
     status_columns: dict = field(default_factory=dict)  # column index (1-based) → {label: colour}
     header: bool = True
+    write_first: bool = False  # its rows are ready before the others' (made by a child process)
 
 
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -121,12 +130,33 @@ class WorkbookData:
         ids = derived_plan_ids(plan, year) if include_lower else [plan.pk]
         plans = {p.pk: p for p in WorkPlan.objects.filter(pk__in=ids).select_related("committee")}
         self.plans = [plans[i] for i in ids if i in plans]
-        self.data = load_rollup(self.plans, year)
         self.committee_of = {p.pk: p.committee.short_name or p.committee.name for p in self.plans}
         self.many = len(self.plans) > 1
 
+    @cached_property
+    def data(self):
+        """The stored roll-up (read when a sheet's rows are first needed)."""
+        return load_rollup(self.plans, self.year)
+
     def sheets(self):
-        return [self.summary_sheet(), self.task_sheet(), self.target_sheet(), self.unit_sheet(), self.report_sheet()]
+        """The five sheets in the order a reader sees them; their rows are made as they are read.
+
+        Where ``LUOSHI_WORKBOOK_CHILD_READER`` allows and outside a transaction, two forked child
+        processes make the rows while the caller writes (the writing is one core's work): one the
+        report rows (nine in ten of the province's cells), one the four sheets of the stored
+        roll-up. The report sheet is then written first: its rows come first.
+        """
+        specs = [self.summary_sheet(), self.task_sheet(), self.target_sheet(), self.unit_sheet(),
+                 self.report_sheet()]
+        if settings.LUOSHI_WORKBOOK_CHILD_READER and can_fork():
+            *rollup_specs, report_spec = specs
+            report_rows, rollup_rows = report_spec.rows, [spec.rows for spec in rollup_specs]
+            report_spec.rows = rows_in_child(lambda: [report_rows], batch_size=500)[0]
+            report_spec.write_first = True
+            for spec, rows in zip(rollup_specs, rows_in_child(lambda: rollup_rows, parts=4, batch_size=500),
+                                  strict=True):
+                spec.rows = rows
+        return specs
 
     def _lead(self):
         return [Column(_("残工委"), 16)] if self.many else []
@@ -135,6 +165,11 @@ class WorkbookData:
         return [safe_cell(self.committee_of[plan_id])] if self.many else []
 
     def summary_sheet(self):
+        columns = [Column("", 26), Column("", 18), Column("", 12), Column("", 12), Column("", 12), Column("", 12),
+                   Column("", 12), Column("", 12), Column("", 12), Column("", 12), Column("", 12)]
+        return SheetSpec(_("汇总"), columns, self._summary_rows(), freeze=None, header=False)
+
+    def _summary_rows(self):
         run = self.data.run
         plan = self.plan
         rows = [
@@ -190,13 +225,10 @@ class WorkbookData:
                              c.tasks_behind, c.tasks_at_risk, c.tasks_not_started, c.targets_total,
                              c.targets_reached, Styled(c.on_time_rate or 0, PERCENT),
                              Styled(c.completeness or 0, PERCENT)])
-        columns = [Column("", 26), Column("", 18), Column("", 12), Column("", 12), Column("", 12), Column("", 12),
-                   Column("", 12), Column("", 12), Column("", 12), Column("", 12), Column("", 12)]
-        return SheetSpec(_("汇总"), columns, rows, freeze=None, header=False)
+        yield from rows
 
     def task_sheet(self):
         task_colours, _target, light_colours = _status_colours()
-        sections, names = self.data.sections, self.data.unit_names
         columns = [*self._lead(), Column(_("章节"), 22), Column(_("序号"), 7), Column(_("任务内容"), 60),
                    Column(_("牵头单位"), 18), Column(_("参加单位"), 26), Column(_("状态"), 11),
                    Column(_("信号灯"), 8), Column(_("完成率"), 9, PERCENT), Column(_("预计年底完成率"), 12, PERCENT),
@@ -204,6 +236,7 @@ class WorkbookData:
                    Column(_("数据截至"), 11, DATE)]
 
         def rows():
+            sections, names = self.data.sections, self.data.unit_names
             for line in self.data.tasks:
                 task, r = line.task, line.rollup
                 section = sections.get(task.section_id)
@@ -262,42 +295,55 @@ class WorkbookData:
         return SheetSpec(_("报告"), columns, self._report_rows())
 
     def _report_rows(self):
-        """Every accepted report of the year, plans in order, streamed from one server-side cursor.
+        """Every accepted report of the year, plans in order, read a few plans at a time: the first
+        plan alone (its rows come at once), then groups of ``PLANS_PER_READ`` (sorts small enough for
+        memory, few enough queries).
 
-        The figures are read first (one query: a short text per report); texts repeated on
-        many rows (period, task, unit) are neutralised once.
+        Each group's figures are read first (one query: a short text per report); texts repeated
+        on many rows (period, task, unit) are neutralised once.
         """
         start, end = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
         plan_ids = [p.pk for p in self.plans]
-        tasks = {line.task.pk: (safe_cell(line.task.ref), safe_cell(line.task.text)) for line in self.data.tasks}
-        indicators = {t.target.pk: t.target.indicator for line in self.data.tasks for t in line.targets}
-        rounds = {pk: safe_cell(label) for pk, label in ReportingRound.objects.filter(
-            plan_id__in=plan_ids, period_end__range=(start, end)).values_list("pk", "period_label")}
+        # Its own small lookups, not the stored roll-up's: a child process may make these rows alone.
+        tasks = {pk: (safe_cell(ref), safe_cell(text)) for pk, ref, text in
+                 Task.objects.filter(plan_id__in=plan_ids).values_list("pk", "ref", "text")}
+        indicators = dict(Target.objects.filter(task__plan_id__in=plan_ids).values_list("pk", "indicator"))
+        unit_names = dict(Unit.objects.filter(committee_id__in={p.committee_id for p in self.plans})
+                          .values_list("pk", "short_name"))
+        rounds, rounds_of = {}, defaultdict(list)
+        for pk, plan_id, label in ReportingRound.objects.filter(
+                plan_id__in=plan_ids, period_end__range=(start, end)).values_list("pk", "plan_id", "period_label"):
+            rounds[pk] = safe_cell(label)
+            rounds_of[plan_id].append(pk)
         accepted = ProgressReport.Status.ACCEPTED
-        figures = {}
-        for report_id, target_id, value in TargetValue.objects.filter(
-                report__round_id__in=list(rounds), report__status=accepted).order_by(
-                "report_id", "target__order").values_list("report_id", "target_id", "value"):
-            text = f"{indicators.get(target_id, '')} {value.normalize():f}"
-            figures[report_id] = f"{figures[report_id]}；{text}" if report_id in figures else text
-        position = Case(*[When(round__plan_id=pk, then=Value(i)) for i, pk in enumerate(plan_ids)],
-                        output_field=IntegerField())
-        reports = (ProgressReport.objects.filter(round_id__in=list(rounds), status=accepted)
-                   .annotate(position=position)
-                   .order_by("position", "round__period_end", "round_id", "task__order", "unit__order", "pk")
-                   .values_list("pk", "round__plan_id", "round_id", "task_id", "unit_id", "progress", "problems",
-                                "next_steps", LocalTime("submitted_at"), LocalTime("reviewed_at")))
         units, committees = {}, {}
-        for pk, plan_id, round_id, task_id, unit_id, progress, problems, next_steps, submitted, reviewed in \
-                reports.iterator(chunk_size=5000):
-            unit = units.get(unit_id)
-            if unit is None:
-                unit = units[unit_id] = safe_cell(self.data.unit_names.get(unit_id, ""))
-            committee = committees.get(plan_id)
-            if committee is None:
-                committee = committees[plan_id] = self._committee(plan_id)
-            ref, text = tasks.get(task_id, ("", ""))
-            yield [*committee, rounds[round_id], ref, text, unit, safe_cell(progress), safe_cell(problems),
-                   safe_cell(next_steps), safe_cell(figures.get(pk, "")), _local(submitted), _local(reviewed)]
-
-
+        with_rounds = [pk for pk in plan_ids if rounds_of[pk]]
+        for group in [with_rounds[:1]] + [with_rounds[i:i + PLANS_PER_READ]
+                                          for i in range(1, len(with_rounds), PLANS_PER_READ)]:
+            if not group:
+                continue
+            round_ids = [r for pk in group for r in rounds_of[pk]]
+            figures = {}
+            for report_id, target_id, value in TargetValue.objects.filter(
+                    report__round_id__in=round_ids, report__status=accepted).order_by(
+                    "report_id", "target__order").values_list("report_id", "target_id", "value"):
+                text = f"{indicators.get(target_id, '')} {value.normalize():f}"
+                figures[report_id] = f"{figures[report_id]}；{text}" if report_id in figures else text
+            position = Case(*[When(round__plan_id=pk, then=Value(i)) for i, pk in enumerate(group)],
+                            output_field=IntegerField())
+            reports = (ProgressReport.objects.filter(round_id__in=round_ids, status=accepted)
+                       .annotate(position=position)
+                       .order_by("position", "round__period_end", "round_id", "task__order", "unit__order", "pk")
+                       .values_list("pk", "round__plan_id", "round_id", "task_id", "unit_id", "progress", "problems",
+                                    "next_steps", LocalTime("submitted_at"), LocalTime("reviewed_at")))
+            for pk, plan_id, round_id, task_id, unit_id, progress, problems, next_steps, submitted, reviewed in \
+                    reports.iterator(chunk_size=2000):
+                unit = units.get(unit_id)
+                if unit is None:
+                    unit = units[unit_id] = safe_cell(unit_names.get(unit_id, ""))
+                committee = committees.get(plan_id)
+                if committee is None:
+                    committee = committees[plan_id] = self._committee(plan_id)
+                ref, text = tasks.get(task_id, ("", ""))
+                yield [*committee, rounds[round_id], ref, text, unit, safe_cell(progress), safe_cell(problems),
+                       safe_cell(next_steps), safe_cell(figures.get(pk, "")), _local(submitted), _local(reviewed)]

@@ -106,34 +106,57 @@ def write_workbook(dest, sheets):
     """Write ``sheets`` (SheetSpec) to ``dest`` (a path) row by row in constant memory."""
     book = xlsxwriter.Workbook(dest, {"constant_memory": True, "strings_to_formulas": False,
                                       "strings_to_urls": False, "strings_to_numbers": False})
-    formats = _Formats(book)
-    for spec in sheets:
-        ws = book.add_worksheet(spec.title)
-        ws.set_paper(A4)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer("&C— &P —")
-        for index, column in enumerate(spec.columns):
-            ws.set_column(index, index, column.width, formats.wrap if column.width >= 30 else None)
-        row = 0
-        if spec.header:
-            for col, column in enumerate(spec.columns):
-                ws.write_string(0, col, str(column.header), formats.get("header"))
-            ws.repeat_rows(0)
-            row = 1
-        if spec.freeze:
-            ws.freeze_panes(spec.freeze)
-        row = _write_rows(ws, formats, spec, row)
-        if spec.header and row > 1:
-            last = len(spec.columns) - 1
-            ws.autofilter(0, 0, row - 1, last)
-            for column, colours in spec.status_columns.items():
-                for label, colour in colours.items():
-                    ws.conditional_format(1, column - 1, row - 1, column - 1, {
-                        "type": "cell", "criteria": "==", "value": f'"{label}"',
-                        "format": book.add_format(STATUS_COLOURS[colour])})
+    try:
+        _write_sheets(book, sheets)
+    finally:
+        for spec in sheets:  # rows made by a child process: stop it if writing failed before their end
+            close = getattr(spec.rows, "close", None)
+            if close is not None:
+                close()
     book.close()
+
+
+def _write_sheets(book, sheets):
+    """Every sheet is added in the reader's order; the rows of those marked ``write_first`` are
+    written before the others' (each sheet's rows stay in order, as constant memory requires)."""
+    formats = _Formats(book)
+    started = [_start_sheet(book, formats, spec) for spec in sheets]
+    for index in sorted(range(len(sheets)), key=lambda i: not sheets[i].write_first):
+        spec, (ws, row) = sheets[index], started[index]
+        _end_sheet(book, ws, spec, _write_rows(ws, formats, spec, row))
+
+
+def _start_sheet(book, formats, spec):
+    """Add the sheet with its print set-up, widths and header; return it and its first free row."""
+    ws = book.add_worksheet(spec.title)
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C— &P —")
+    for index, column in enumerate(spec.columns):
+        ws.set_column(index, index, column.width, formats.wrap if column.width >= 30 else None)
+    row = 0
+    if spec.header:
+        for col, column in enumerate(spec.columns):
+            ws.write_string(0, col, str(column.header), formats.get("header"))
+        ws.repeat_rows(0)
+        row = 1
+    if spec.freeze:
+        ws.freeze_panes(spec.freeze)
+    return ws, row
+
+
+def _end_sheet(book, ws, spec, row):
+    """The filter and the status colours over the rows written (``row``: the next free one)."""
+    if spec.header and row > 1:
+        last = len(spec.columns) - 1
+        ws.autofilter(0, 0, row - 1, last)
+        for column, colours in spec.status_columns.items():
+            for label, colour in colours.items():
+                ws.conditional_format(1, column - 1, row - 1, column - 1, {
+                    "type": "cell", "criteria": "==", "value": f'"{label}"',
+                    "format": book.add_format(STATUS_COLOURS[colour])})
 
 
 def plain_rows(sheets):

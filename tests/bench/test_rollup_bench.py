@@ -14,7 +14,9 @@ Prints one JSON line per benchmark::
   50 ms, so ``max_ratio`` = 0.05 s / floor.
 * ``year_end_workbook`` — the province's workbook (all 70 committees' plans) against writing
   the same cells with bare XlsxWriter in constant-memory mode (the writer it uses); each in
-  a fresh process, which reports its peak memory (goal ≤ 1.2×, ≤ 10 s and under 300 MB).
+  a fresh process; as a production worker runs it, two forked children read the rows while
+  the process writes. Peak memory is of the process and its children together, sampled in
+  one more run (goal ≤ 1.2×, ≤ 10 s and under 300 MB).
 
 Values and floors are medians of runs that alternate between the two, so that load on the
 machine hits both alike. The numbers the roll-up stores are checked against the floor's.
@@ -214,6 +216,7 @@ def test_year_end_workbook_against_the_bare_writer(province):
         bare.append(_probe("bare", plan))
     assert abs(ours[0]["bytes"] - bare[0]["bytes"]) / bare[0]["bytes"] < 0.5  # same cells, plus styles
     value, floor = statistics.median(r["seconds"] for r in ours), statistics.median(r["seconds"] for r in bare)
-    peak = max(r["peak_mb"] for r in ours)
+    # The writer and its reading children together, measured in one more (untimed) run.
+    peak = _probe("memory", plan)["peak_mb"]
     line = emit("year_end_workbook", value, floor, min(WORKBOOK_MAX_RATIO, WORKBOOK_MAX_SECONDS / floor), peak)
     assert peak < WORKBOOK_MAX_MB, line

@@ -1,10 +1,13 @@
 """Run in a fresh process by the workbook benchmark: time one way of writing the province's
 year-end workbook and report the process's peak memory, as one JSON line.
 
-    python -m tests.bench.workbook_probe luoshi|bare PLAN_ID YEAR
+    python -m tests.bench.workbook_probe luoshi|bare|memory PLAN_ID YEAR
 
-``luoshi`` is the real thing (``rollups.summary``: read the stored roll-up and reports,
-neutralise, format and stream with XlsxWriter). ``bare`` first collects the very same cell
+``luoshi`` is the real thing as a production worker runs it (``rollups.summary``: read the
+stored roll-up and reports — in two forked child processes, as ``LUOSHI_WORKBOOK_CHILD_READER``
+does outside the embedded run — neutralise, format and stream with XlsxWriter). ``memory`` runs
+it again, untimed, sampling the memory of the process and its children together every 50 ms
+(the sum of their proportional set sizes: pages the forks share are counted once). ``bare`` first collects the very same cell
 values (not timed), then times only writing them with bare XlsxWriter in constant-memory
 mode, no formats — the floor of the writer the real thing uses.
 """
@@ -33,8 +36,46 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def tree_pss_mb(pid):
+    """Proportional set size of ``pid`` and its children, in MB (0 for a process gone meanwhile)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) / 1024
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(tree_pss_mb(int(child)) for child in children.read().split())
+    except (FileNotFoundError, ProcessLookupError, StopIteration):
+        pass
+    return total
+
+
+class MemorySampler:
+    """Samples ``tree_pss_mb`` of this process every ``seconds`` in a thread; ``peak`` is the largest."""
+
+    def __init__(self, seconds=0.05):
+        import threading
+
+        self.peak, self.seconds = 0.0, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(self.seconds):
+            self.peak = max(self.peak, tree_pss_mb(os.getpid()))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 def main(mode, plan_id, year):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LUOSHI_WORKBOOK_CHILD_READER", "true")  # a Celery worker's default
     import django
 
     django.setup()
@@ -50,6 +91,14 @@ def main(mode, plan_id, year):
             start = time.perf_counter()
             workbook.write_workbook(path, sheets.WorkbookData(plan, year, include_lower=True).sheets())
             seconds = time.perf_counter() - start
+        elif mode == "memory":
+            with MemorySampler() as sampler:
+                start = time.perf_counter()
+                workbook.write_workbook(path, sheets.WorkbookData(plan, year, include_lower=True).sheets())
+                seconds = time.perf_counter() - start
+            size = os.path.getsize(path)
+            print(json.dumps({"seconds": seconds, "peak_mb": sampler.peak, "bytes": size}))
+            return
         else:
             sheets = workbook.plain_rows(sheets.WorkbookData(plan, year, include_lower=True).sheets())
             start = time.perf_counter()
