@@ -25,7 +25,8 @@ def test_the_child_works_before_it_is_read(tmp_path):
     marker = tmp_path / "made"
 
     def make():
-        marker.write_text("yes")
+        (tmp_path / "making").write_text("yes")
+        os.replace(tmp_path / "making", marker)  # whole or absent: the parent polls it
         return [[1]]
 
     (part,) = rows_in_child(make)
