@@ -62,7 +62,7 @@ class _Child:
             finally:
                 os._exit(status)
         os.close(write_end)
-        self.pid, self.owner = pid, os.getpid()
+        self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=1 << 16)
         self.part = 0  # the part being received
         self.batch, self.index = [], 0
